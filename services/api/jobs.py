@@ -1,0 +1,73 @@
+"""Building moderation jobs in the API without ever blocking the event loop on Redis.
+
+RQ's client is synchronous. Here RQ only builds the job and buffers its commands into a
+pipeline that is never executed; the caller sends those commands itself (see writer.py). The
+pipeline's connection pool refuses to connect, so any attempt by RQ at blocking I/O fails
+loudly instead of stalling every request on the loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from redis.client import Pipeline
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+
+from services.core import queues
+from services.core.settings import Settings
+
+RESULT_TTL = 300
+"""Seconds RQ keeps a finished job; the verdict lives on the comment record, not here."""
+
+FAILURE_TTL = 7 * 24 * 3600
+"""Seconds RQ keeps a failed job in its failed registry, for operators to inspect."""
+
+
+class BlockingRedisIO(RuntimeError):
+    """RQ tried a synchronous Redis command inside the API's event loop."""
+
+
+class _NoIOConnectionPool(redis.ConnectionPool):
+    def get_connection(self, *args: Any, **kwargs: Any) -> Any:
+        raise BlockingRedisIO("the API's RQ queue must only buffer commands into a pipeline")
+
+
+def moderation_queue(server_version: tuple[int, int, int]) -> Queue:
+    """The moderation queue, for building jobs only; `server_version` spares RQ an INFO call."""
+    queue = Queue(
+        queues.MODERATION,
+        connection=redis.Redis(connection_pool=_NoIOConnectionPool()),
+        serializer=JSONSerializer,
+    )
+    queue.redis_server_version = server_version
+    return queue
+
+
+def recorder(queue: Queue) -> Pipeline:
+    """A transaction pipeline that only collects commands, in `command_stack`."""
+    pipe: Pipeline = queue.connection.pipeline(transaction=True)
+    pipe.multi()
+    return pipe
+
+
+def enqueue_moderation(queue: Queue, pipe: Pipeline, comment_id: str, settings: Settings) -> None:
+    """Buffer the comment's moderation job into `pipe`, a `recorder`."""
+    intervals = list(settings.job_retry_intervals)
+    job = queue.create_job(
+        queues.MODERATE,
+        args=[comment_id],
+        job_id=queues.moderation_job_id(comment_id),
+        timeout=settings.job_timeout,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+        description=f"moderate comment {comment_id}",
+    )
+    queue.enqueue_job(job, pipeline=pipe)
+
+
+def parse_version(info: dict[str, Any]) -> tuple[int, int, int]:
+    major, minor, patch = (str(info["redis_version"]).split(".") + ["0", "0"])[:3]
+    return int(major), int(minor), int(patch)

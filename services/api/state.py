@@ -1,0 +1,13 @@
+"""Typed keys for what the application holds while it runs."""
+
+from aiohttp import web
+from redis.asyncio import Redis
+from rq import Queue
+
+from services.api.writer import BatchWriter
+from services.core.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+REDIS = web.AppKey("redis", Redis)
+QUEUE = web.AppKey("queue", Queue)
+WRITER = web.AppKey("writer", BatchWriter)

@@ -1,0 +1,74 @@
+"""The comment record, its states, and the views of it that may leave the service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from services.core.emails import email_hash, mask_email
+from services.core.submission import Submission
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    """Accepted and queued; no verdict yet."""
+    PUBLISHED = "published"
+    HELD = "held"
+    """Waiting for a moderator."""
+    SPAM = "spam"
+    REJECTED = "rejected"
+
+
+def now_iso(now: datetime | None = None) -> str:
+    """RFC 3339 UTC time with milliseconds, e.g. `2026-11-28T18:04:05.123Z`."""
+    return (now or datetime.now(UTC)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_record(
+    comment_id: str, article_id: str, submission: Submission, secret: bytes, created_at: str
+) -> dict[str, str]:
+    """The hash stored for a new comment. It holds no raw email address: a keyed hash and a mask."""
+    return {
+        "id": comment_id,
+        "article_id": article_id,
+        "parent_id": submission.parent_id or "",
+        "author_name": submission.name,
+        "author_url": submission.url or "",
+        "email_hash": email_hash(secret, submission.email),
+        "email_masked": mask_email(submission.email),
+        "content": submission.content,
+        "state": State.PENDING,
+        "created_at": created_at,
+    }
+
+
+def self_link(comment_id: str) -> str:
+    return f"/v1/comments/{comment_id}"
+
+
+def status_view(record: Mapping[str, str]) -> dict[str, Any]:
+    """What anyone holding the id may read: the state, and the public fields once published."""
+    view: dict[str, Any] = {
+        "id": record["id"],
+        "article_id": record["article_id"],
+        "status": record["state"],
+        "links": {"self": self_link(record["id"])},
+    }
+    if record["state"] == State.PUBLISHED:
+        view.update(public_view(record))
+    return view
+
+
+def public_view(record: Mapping[str, str]) -> dict[str, Any]:
+    """A published comment as readers see it: an allowlist, so no email or client address leaks."""
+    return {
+        "id": record["id"],
+        "article_id": record["article_id"],
+        "parent_id": record.get("parent_id") or None,
+        "author": {"name": record["author_name"], "url": record.get("author_url") or None},
+        "content": record["published_content"],
+        "created_at": record["created_at"],
+        "published_at": record["published_at"],
+    }

@@ -1,0 +1,53 @@
+"""Errors the domain raises; the API renders each as an `application/problem+json` response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    pointer: str
+    """JSON Pointer (RFC 6901) into the submitted document; "" for the document itself."""
+    message: str
+
+
+class Problem(Exception):
+    """An error a client caused and can correct; RFC 9457 problem details."""
+
+    status = 400
+    title = "Bad Request"
+    slug = "bad-request"
+
+    def __init__(self, detail: str, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+    @property
+    def type(self) -> str:
+        return f"/problems/{self.slug}"
+
+
+class MalformedBody(Problem):
+    status = 400
+    title = "Malformed request body"
+    slug = "malformed-body"
+
+
+class UnsupportedMediaType(Problem):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
+class InvalidSubmission(Problem):
+    status = 422
+    title = "Invalid submission"
+    slug = "invalid-submission"
+
+
+class NotFound(Problem):
+    status = 404
+    title = "Not found"
+    slug = "not-found"

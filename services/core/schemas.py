@@ -1,0 +1,114 @@
+"""The JSON Schemas under `schemas/`: loading, validating, turning failures into field errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry, Resource
+
+from services.core.errors import FieldError
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+
+# The address syntax an HTML <input type="email"> accepts (WHATWG), with a dot in the domain.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
+_URL_FORBIDDEN = re.compile(r"[\s<>\"\\^`{|}\x00-\x1f\x7f]")
+
+format_checker = FormatChecker(formats=())
+
+
+@format_checker.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
+
+
+@format_checker.checks("uri")
+def _is_http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _URL_FORBIDDEN.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
+
+
+@cache
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every schema, by file name (`comment-submission.schema.json`), which is also its `$id`."""
+    found = {}
+    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
+        schema = json.loads(path.read_text())
+        if schema.get("$id") != path.name:
+            raise ValueError(f"{path}: $id must be the file name")
+        found[path.name] = schema
+    return found
+
+
+@cache
+def registry() -> Registry[Any]:
+    return Registry().with_resources(
+        (name, Resource.from_contents(schema)) for name, schema in schemas().items()
+    )
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    schema = schemas()[name]
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry(), format_checker=format_checker)
+
+
+def field_errors(errors: Iterable[ValidationError]) -> list[FieldError]:
+    """One error per failing field, each with a JSON Pointer and a message a person can act on."""
+    found: dict[str, str] = {}
+    for error in errors:
+        for pointer, message in _explain(error):
+            found.setdefault(pointer, message)
+    return [FieldError(pointer, message) for pointer, message in sorted(found.items())]
+
+
+def _pointer(parts: Iterable[object]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _explain(error: ValidationError) -> Iterable[tuple[str, str]]:
+    where = _pointer(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    keyword = error.validator
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    if keyword == "required":
+        present = instance if isinstance(instance, dict) else {}
+        for name in value:
+            if name not in present:
+                yield _pointer([*error.absolute_path, name]), "is required"
+    elif keyword == "additionalProperties":
+        known = schema.get("properties", {})
+        for name in instance:
+            if name not in known:
+                yield _pointer([*error.absolute_path, name]), "is not an accepted field"
+    elif keyword == "type":
+        yield where, f"must be of type {value if isinstance(value, str) else ' or '.join(value)}"
+    elif keyword == "minLength":
+        yield where, "must not be empty" if value == 1 else f"must be at least {value} characters"
+    elif keyword == "maxLength":
+        yield where, f"must be at most {value} characters"
+    elif keyword in {"pattern", "format"} and "errorMessage" in schema:
+        yield where, schema["errorMessage"]
+    else:
+        yield where, error.message

@@ -1,0 +1,126 @@
+"""A "Leave a Reply" submission: decoded from JSON or a WordPress-style form, trimmed, validated."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from services.core.errors import FieldError, InvalidSubmission, MalformedBody
+from services.core.schemas import field_errors, validator
+
+SCHEMA = "comment-submission.schema.json"
+
+# WordPress's comment form field names, mapped onto the JSON document.
+FORM_FIELDS: dict[str, tuple[str, ...]] = {
+    "comment": ("content",),
+    "author": ("author", "name"),
+    "email": ("author", "email"),
+    "url": ("author", "url"),
+    "comment_parent": ("parent_id",),
+}
+# Fields a WordPress form also sends that mean nothing here.
+FORM_IGNORED = frozenset({"submit", "comment_post_ID", "wp-comment-cookies-consent"})
+
+
+@dataclass(frozen=True)
+class Submission:
+    name: str
+    email: str
+    url: str | None
+    content: str
+    parent_id: str | None
+
+
+def decode_json(body: bytes) -> Any:
+    text = _decode_text(body)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise MalformedBody(f"The body is not valid JSON: {e}") from e
+    except RecursionError as e:
+        raise MalformedBody("The body is nested too deeply.") from e
+
+
+def decode_form(body: bytes) -> dict[str, Any]:
+    """Map the form's fields onto the JSON document; empty optional fields count as absent."""
+    text = _decode_text(body)
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise MalformedBody(f"The body is not a valid urlencoded form: {e}") from e
+    document: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for name, value in pairs:
+        if name in FORM_IGNORED:
+            continue
+        if name in seen:
+            errors.append(FieldError(f"/{name}", "is given more than once"))
+            continue
+        seen.add(name)
+        path = FORM_FIELDS.get(name)
+        if path is None:
+            document[name] = value  # left for the schema to name as not accepted
+            continue
+        if path[-1] in {"url", "parent_id"} and value.strip() in {"", "0"}:
+            continue  # WordPress sends comment_parent=0 and url= when there is none
+        target = document
+        for step in path[:-1]:
+            target = target.setdefault(step, {})
+        target[path[-1]] = value
+    if errors:
+        raise InvalidSubmission("The form has repeated fields.", errors=errors)
+    return document
+
+
+def parse(document: Any) -> Submission:
+    """Trim every string, validate against the schema, and name every failing field at once."""
+    document = _trimmed(document)
+    errors = field_errors(validator(SCHEMA).iter_errors(document))
+    if errors:
+        raise InvalidSubmission(
+            f"The submission has {len(errors)} invalid field{'s' * (len(errors) != 1)}.",
+            errors=errors,
+        )
+    author = document["author"]
+    for pointer, value in [
+        ("/author/name", author["name"]),
+        ("/author/url", author.get("url", "")),
+        ("/content", document["content"]),
+    ]:
+        _check_text(value, pointer)
+    return Submission(
+        name=author["name"],
+        email=author["email"],
+        url=author.get("url"),
+        content=document["content"],
+        parent_id=document.get("parent_id"),
+    )
+
+
+def _decode_text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise MalformedBody(f"The body is not valid UTF-8: {e.reason} at byte {e.start}.") from e
+
+
+def _check_text(value: str, where: str) -> None:
+    # JSON escapes can spell lone surrogates ("\\ud800"), which no storage or output can encode.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise MalformedBody(f"{where} holds text that is not valid Unicode.") from e
+
+
+def _trimmed(document: Any) -> Any:
+    """Trim the strings the schema knows; anything else is left for the schema to refuse."""
+    if not isinstance(document, dict):
+        return document
+    trimmed = {k: v.strip() if isinstance(v, str) else v for k, v in document.items()}
+    author = trimmed.get("author")
+    if isinstance(author, dict):
+        trimmed["author"] = {k: v.strip() if isinstance(v, str) else v for k, v in author.items()}
+    return trimmed

@@ -1,0 +1,115 @@
+"""`comments up`: Valkey, the API and N workers on one machine, restarted if they crash,
+stopped in order on Ctrl-C or SIGTERM (API first, then workers finish their jobs, then Valkey)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from services.core import embedded_redis
+
+RESTART_DELAY = 1.0
+STARTUP_GRACE = 3.0
+"""A child that exits sooner than this after starting is broken (a taken port, a bad
+setting), not crashed: restarting it would only loop."""
+WORKER_STOP_TIMEOUT = 90.0
+
+
+@dataclass
+class Child:
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = field(default=0.0)
+
+    def start(self) -> None:
+        # Its own session: Ctrl-C reaches only us, and we stop the children in order.
+        self.process = subprocess.Popen(self.args, env=self.env, start_new_session=True)
+        self.started_at = time.monotonic()
+
+    def stop(self, timeout: float) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            print(f"comments: {self.name} did not stop in {timeout:.0f}s; killing it", flush=True)
+            self.process.kill()
+            self.process.wait()
+
+
+def _secret(data_dir: Path) -> str:
+    """COMMENTS_SECRET, else one generated once and kept in the data directory."""
+    if env := os.environ.get("COMMENTS_SECRET"):
+        return env
+    path = data_dir / "secret"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, COMMENTS_SECRET=_secret(data_dir))
+    if host:
+        env["COMMENTS_HOST"] = host
+    if port:
+        env["COMMENTS_PORT"] = str(port)
+    server = None
+    if "REDIS_URL" not in env:
+        server = embedded_redis.start(data_dir / "valkey")
+        env["REDIS_URL"] = server.url
+        print(f"comments: Valkey on {server.url}, files in {server.data_dir}", flush=True)
+
+    command = [sys.executable, "-m", "services"]
+    api = Child("api", [*command, "api"], env)
+    pool = [Child(f"worker-{i + 1}", [*command, "worker"], env) for i in range(workers)]
+    stopping = False
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        for child in [api, *pool]:
+            child.start()
+        while not stopping:
+            for child in [api, *pool]:
+                assert child.process is not None
+                code = child.process.poll()
+                if code is not None and not stopping:
+                    if time.monotonic() - child.started_at < STARTUP_GRACE:
+                        print(
+                            f"comments: {child.name} failed to start ({code}); stopping", flush=True
+                        )
+                        return 1
+                    print(f"comments: {child.name} exited ({code}); restarting", flush=True)
+                    time.sleep(RESTART_DELAY)
+                    child.start()
+            if server and server.process.poll() is not None:
+                print("comments: Valkey exited; stopping", flush=True)
+                return 1
+            time.sleep(0.2)
+        print("comments: stopping", flush=True)
+        return 0
+    finally:
+        api.stop(timeout=15)
+        for child in pool:
+            if child.process and child.process.poll() is None:
+                child.process.terminate()
+        for child in pool:
+            child.stop(timeout=WORKER_STOP_TIMEOUT)
+        if server:
+            server.stop()

@@ -1,0 +1,62 @@
+"""Every test that needs Redis gets a real, clean server: REDIS_URL when set (its database is
+flushed before each test), otherwise a private Valkey started once for the session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient
+from redis import Redis
+
+from services.api.app import create_app
+from services.core import embedded_redis
+from services.core.settings import Settings
+
+TEST_SECRET = b"test-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if url := os.environ.get("REDIS_URL"):
+        yield url
+        return
+    server = embedded_redis.start(tmp_path_factory.mktemp("valkey"), durable=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """The server's URL, its database emptied for this test."""
+    with Redis.from_url(redis_server_url) as client:
+        client.flushdb()
+    return redis_server_url
+
+
+@pytest.fixture
+def redis(redis_url: str) -> Iterator[Redis]:
+    """A client for looking at what the service stored."""
+    client = Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def settings(redis_url: str) -> Settings:
+    return Settings(secret=TEST_SECRET, redis_url=redis_url)
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings: Settings) -> AsyncIterator[TestClient]:  # type: ignore[no-untyped-def]
+    """The real API over real HTTP on a local port."""
+    yield await aiohttp_client(create_app(settings))
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]

@@ -1,0 +1,103 @@
+"""`comments up` as a new user runs it: a real process tree answering real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.core.embedded_redis import free_port
+
+
+def request(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def wait_for(predicate: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if result := predicate():
+                return result
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Any:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services", "up", "--port", str(port), "--workers", "2",
+         "--data-dir", str(tmp_path / "data")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: request("GET", f"{base}/readyz")[0] == 200, 30, "the API")
+        yield base, process, tmp_path / "data"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def test_up_accepts_a_comment_decides_it_and_stops_cleanly(service: Any) -> None:
+    base, process, data_dir = service
+    status, accepted = request(
+        "POST",
+        f"{base}/v1/articles/a1/comments",
+        {"author": {"name": "Ada", "email": "ada@example.com"}, "content": "Hello"},
+    )
+    assert status == 202
+    link = base + accepted["links"]["self"]
+    final = wait_for(
+        lambda: (body := request("GET", link)[1])["status"] != "pending" and body, 10, "a verdict"
+    )
+    assert final["id"] == accepted["id"]
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output.decode()
+    assert b"Traceback" not in output, output.decode()
+    assert (data_dir / "valkey" / "appendonlydir").is_dir()
+    assert (data_dir / "secret").stat().st_mode & 0o077 == 0
+
+
+def test_up_stops_with_a_clear_message_when_the_port_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
+        result = subprocess.run(
+            [sys.executable, "-m", "services", "up", "--port", str(port), "--workers", "1",
+             "--data-dir", str(tmp_path / "data")],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
