@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from services.core.rules import Rules
 from services.core.settings import Settings, SettingsError
 
 
@@ -35,7 +37,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     worker = commands.add_parser("worker", help="run one moderation worker (from the environment)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
 
+    evaluate = commands.add_parser(
+        "eval", help="run labeled comments through the checks and print the triage table"
+    )
+    evaluate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
     args = parser.parse_args(argv)
+    if args.command == "eval":
+        from services.core.settings import parse_fields
+        from services.evaluation import evaluate as run_eval
+
+        rules = parse_fields(Rules, os.environ)
+        for path in args.files:
+            print(run_eval(path, rules).report(str(path)), end="\n\n")
+        return
     try:
         if args.command == "up":
             from services.supervisor import up as run_up

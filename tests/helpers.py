@@ -62,3 +62,20 @@ def valid_submission(**changes: Any) -> dict[str, Any]:
     }
     document.update(changes)
     return document
+
+
+def moderate_all(settings: Any) -> int:
+    """Run a real RQ SimpleWorker in burst mode over the moderation queue; return jobs run."""
+    from rq import Queue, SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    from services.core import queues
+    from services.worker.context import configure
+
+    configure(settings)
+    connection = Redis.from_url(settings.redis_url)
+    queue = Queue(queues.MODERATION, connection=connection, serializer=JSONSerializer)
+    jobs = queue.count
+    SimpleWorker([queue], connection=connection, serializer=JSONSerializer).work(burst=True)
+    connection.close()
+    return jobs

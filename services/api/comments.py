@@ -10,6 +10,7 @@ from services.api.intake import accept
 from services.api.state import QUEUE, REDIS, SETTINGS, WRITER
 from services.core import keys
 from services.core.comment import self_link, status_view
+from services.core.emails import keyed_hash
 from services.core.errors import NotFound, UnsupportedMediaType
 from services.core.ids import is_comment_id
 from services.core.schemas import schemas
@@ -33,8 +34,10 @@ async def submit(request: web.Request) -> web.Response:
         )
     submission = parse(decode(await request.read()))
     app = request.app
+    settings = app[SETTINGS]
+    client_hash = keyed_hash(settings.secret, f"client:{request.remote or ''}")
     comment_id = await accept(
-        app[REDIS], app[WRITER], app[QUEUE], app[SETTINGS], article_id, submission
+        app[REDIS], app[WRITER], app[QUEUE], settings, article_id, submission, client_hash
     )
     link = self_link(comment_id)
     return web.json_response(

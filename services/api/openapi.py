@@ -56,11 +56,13 @@ def _form_schema() -> dict[str, Any]:
 
 def _problems(*statuses: int) -> dict[str, Any]:
     descriptions = {
-        400: "Malformed JSON or form, or text that is not valid UTF-8.",
+        400: "Malformed JSON, form or query, or text that is not valid UTF-8.",
         404: "No such resource.",
         413: "The body is larger than the configured limit.",
         415: "Not JSON or a urlencoded form in UTF-8.",
+        409: "The same author already sent the same content to this article.",
         422: "The submission breaks the schema; `errors` names every failing field.",
+        429: "Too many comments from this author or client; see Retry-After.",
         503: "Redis does not answer.",
     }
     return {
@@ -139,7 +141,45 @@ def document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        **_problems(400, 404, 413, 415, 422),
+                        **_problems(400, 404, 409, 413, 415, 422, 429),
+                    },
+                },
+                "get": {
+                    "operationId": "listComments",
+                    "summary": "The article's published comments, oldest publication first.",
+                    "parameters": [
+                        article_id,
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 200,
+                                "default": 50,
+                            },
+                        },
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "A `next_cursor` from an earlier page.",
+                            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json("comment-list.schema.json", "A page of comments."),
+                        **_problems(400, 404),
+                    },
+                },
+            },
+            "/v1/articles/{article_id}/comments/count": {
+                "get": {
+                    "operationId": "countComments",
+                    "summary": "How many comments of the article are published.",
+                    "parameters": [article_id],
+                    "responses": {
+                        "200": _json("comment-count.schema.json", "The count."),
+                        **_problems(404),
                     },
                 }
             },

@@ -40,7 +40,9 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     try:
         return await handler(request)
     except Problem as p:
-        return problem_response(p.status, p.title, p.detail, type=p.type, errors=p.errors)
+        return problem_response(
+            p.status, p.title, p.detail, type=p.type, errors=p.errors, headers=p.headers
+        )
     except web.HTTPException as e:
         if e.status < 400:
             raise

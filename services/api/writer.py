@@ -6,6 +6,10 @@ reply per batch instead of one per command, and no added wait when the server is
 is one Lua script call, so Redis applies it whole, and with the script's shebang Redis refuses
 it up front (rather than halfway) when it is out of memory.
 
+Each submission may carry guards, checked inside the same script before its commands: a
+`Unique` key (a duplicate is refused) and a sliding-window `Limit` (a flood is refused, with
+the time until a slot frees). A refused submission writes nothing.
+
 The batch is packed by hiredis in C and sent on a connection of the client's pool: the asyncio
 client packs arguments in Python and reads each reply through the event loop, which cost more
 than everything else a submission does (see bench/README.md).
@@ -14,44 +18,120 @@ than everything else a submission does (see bench/README.md).
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import hiredis
 from redis.asyncio import Redis
 
-log = logging.getLogger(__name__)
-
 Command = Sequence[Any]
 
+
+@dataclass(frozen=True)
+class Unique:
+    """Refuse the submission when `key` exists; otherwise set it for `ttl_s` seconds."""
+
+    key: str
+    ttl_s: int
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Refuse the submission when `key` holds `count` entries newer than `window_ms`;
+    otherwise add `member` at `now_ms`."""
+
+    key: str
+    count: int
+    window_ms: int
+    now_ms: int
+    member: str
+
+
+Guard = Unique | Limit
+
+
+@dataclass(frozen=True)
+class Refused:
+    guard: Guard
+    retry_after_ms: int
+    """For a `Limit`: how long until the oldest entry leaves the window."""
+
+
 APPLY = """#!lua
--- ARGV: n, command, arg, ..., n, command, arg, ...: each command with its n parts, in order.
+-- Per submission in ARGV: g, then g guards ('unique', key, ttl_s | 'limit', key, count,
+-- window_ms, now_ms, member); n, then n commands, each as k, command, k-1 arguments.
+-- A submission is applied whole or, when a guard refuses, not at all.
+local results = {}
 local i = 1
 while i <= #ARGV do
-  local n = tonumber(ARGV[i])
-  redis.call(unpack(ARGV, i + 1, i + n))
-  i = i + n + 1
+  local guards, refused = tonumber(ARGV[i]), nil
+  local first_guard = i + 1
+  i = first_guard
+  for g = 1, guards do
+    if ARGV[i] == 'unique' then
+      if not refused and redis.call('EXISTS', ARGV[i + 1]) == 1 then refused = {g, 0} end
+      i = i + 3
+    else
+      local key, count = ARGV[i + 1], tonumber(ARGV[i + 2])
+      local window, now = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+      if not refused then
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+        if redis.call('ZCARD', key) >= count then
+          local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+          refused = {g, tonumber(oldest) + window - now}
+        end
+      end
+      i = i + 6
+    end
+  end
+  local commands = tonumber(ARGV[i])
+  i = i + 1
+  if refused then
+    for c = 1, commands do i = i + tonumber(ARGV[i]) + 1 end
+    results[#results + 1] = refused
+  else
+    local j = first_guard
+    for g = 1, guards do
+      if ARGV[j] == 'unique' then
+        redis.call('SET', ARGV[j + 1], '1', 'EX', ARGV[j + 2])
+        j = j + 3
+      else
+        redis.call('ZADD', ARGV[j + 1], ARGV[j + 4], ARGV[j + 5])
+        redis.call('PEXPIRE', ARGV[j + 1], ARGV[j + 3])
+        j = j + 6
+      end
+    end
+    for c = 1, commands do
+      local k = tonumber(ARGV[i])
+      redis.call(unpack(ARGV, i + 1, i + k))
+      i = i + k + 1
+    end
+    results[#results + 1] = 0
+  end
 end
-return 1
+return results
 """
 
 MAX_BATCH = 256
 """Most submissions in one batch, so one script call stays short."""
 
+_Waiting = tuple[list[Guard], list[Command], "asyncio.Future[Refused | None]"]
+
 
 class BatchWriter:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._waiting: list[tuple[list[Command], asyncio.Future[None]]] = []
+        self._waiting: list[_Waiting] = []
         self._wakeup = asyncio.Event()
 
-    async def apply(self, commands: list[Command]) -> None:
-        """Apply `commands` atomically, together with those of concurrent callers."""
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append((commands, future))
+    async def apply(self, commands: list[Command], guards: Sequence[Guard] = ()) -> Refused | None:
+        """Apply `commands` atomically, together with those of concurrent callers, unless a
+        guard refuses: then nothing is written and the refusal is returned."""
+        future: asyncio.Future[Refused | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((list(guards), commands, future))
         self._wakeup.set()
-        await future
+        return await future
 
     async def run(self) -> None:
         """Flush batches until cancelled; run it as a task while the app runs."""
@@ -62,19 +142,29 @@ class BatchWriter:
                 batch = self._waiting[:MAX_BATCH]
                 del self._waiting[:MAX_BATCH]
                 try:
-                    await self._send(batch)
+                    results = await self._send(batch)
                 except Exception as e:
-                    for _, future in batch:
+                    for *_, future in batch:
                         if not future.done():
                             future.set_exception(e)
                 else:
-                    for _, future in batch:
+                    for (guards, _, future), result in zip(batch, results, strict=True):
                         if not future.done():
-                            future.set_result(None)
+                            future.set_result(
+                                Refused(guards[result[0] - 1], int(result[1])) if result else None
+                            )
 
-    async def _send(self, batch: list[tuple[list[Command], asyncio.Future[None]]]) -> None:
+    async def _send(self, batch: list[_Waiting]) -> list[Any]:
         parts: list[Any] = ["EVAL", APPLY, 0]
-        for commands, _ in batch:
+        for guards, commands, _ in batch:
+            parts.append(len(guards))
+            for guard in guards:
+                if isinstance(guard, Unique):
+                    parts += ["unique", guard.key, guard.ttl_s]
+                else:
+                    parts += ["limit", guard.key, guard.count, guard.window_ms, guard.now_ms,
+                              guard.member]  # fmt: skip
+            parts.append(len(commands))
             for command in commands:
                 parts.append(len(command))
                 parts.extend(command)
@@ -83,9 +173,10 @@ class BatchWriter:
         connection = await pool.get_connection()  # type: ignore[no-untyped-call]
         try:
             await connection.send_packed_command(packed, check_health=False)
-            await connection.read_response()
+            results: list[Any] = await connection.read_response()
         except BaseException:
             await connection.disconnect()
             raise
         finally:
             await pool.release(connection)
+        return results

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.core.emails import email_hash, mask_email
 from services.core.submission import Submission
+from services.core.text import fingerprint
 
 
 class State(StrEnum):
@@ -27,7 +28,12 @@ def now_iso(now: datetime | None = None) -> str:
 
 
 def new_record(
-    comment_id: str, article_id: str, submission: Submission, secret: bytes, created_at: str
+    comment_id: str,
+    article_id: str,
+    submission: Submission,
+    secret: bytes,
+    created_at: str,
+    client_hash: str = "",
 ) -> dict[str, str]:
     """The hash stored for a new comment. It holds no raw email address: a keyed hash and a mask."""
     return {
@@ -38,7 +44,11 @@ def new_record(
         "author_url": submission.url or "",
         "email_hash": email_hash(secret, submission.email),
         "email_masked": mask_email(submission.email),
+        "client_hash": client_hash,
         "content": submission.content,
+        "fingerprint": fingerprint(submission.content),
+        "honeypot": "1" if submission.honeypot else "",
+        "fill_ms": "" if submission.fill_ms is None else str(submission.fill_ms),
         "state": State.PENDING,
         "created_at": created_at,
     }
@@ -57,8 +67,15 @@ def status_view(record: Mapping[str, str]) -> dict[str, Any]:
         "links": {"self": self_link(record["id"])},
     }
     if record["state"] == State.PUBLISHED:
-        view.update(public_view(record))
+        view["comment"] = public_view(record)
     return view
+
+
+PUBLIC_FIELDS = [
+    "id", "article_id", "parent_id", "published_name", "published_url", "published_content",
+    "created_at", "published_at", "state",
+]  # fmt: skip
+"""The record fields `public_view` reads (and `state`, to check it is published)."""
 
 
 def public_view(record: Mapping[str, str]) -> dict[str, Any]:
@@ -67,7 +84,7 @@ def public_view(record: Mapping[str, str]) -> dict[str, Any]:
         "id": record["id"],
         "article_id": record["article_id"],
         "parent_id": record.get("parent_id") or None,
-        "author": {"name": record["author_name"], "url": record.get("author_url") or None},
+        "author": {"name": record["published_name"], "url": record.get("published_url") or None},
         "content": record["published_content"],
         "created_at": record["created_at"],
         "published_at": record["published_at"],

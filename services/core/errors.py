@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FieldError:
     pointer: str
-    """JSON Pointer (RFC 6901) into the submitted document; "" for the document itself."""
+    """JSON Pointer (RFC 6901) into the submitted document ("" for the document itself), or
+    the name of a query parameter."""
     message: str
 
 
@@ -23,6 +24,7 @@ class Problem(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers: dict[str, str] = {}
 
     @property
     def type(self) -> str:
@@ -51,3 +53,26 @@ class NotFound(Problem):
     status = 404
     title = "Not found"
     slug = "not-found"
+
+
+class Conflict(Problem):
+    status = 409
+    title = "Conflict"
+    slug = "duplicate-comment"
+
+
+class TooManyRequests(Problem):
+    status = 429
+    title = "Too many requests"
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = max(1, retry_after_s)
+        self.headers = {"Retry-After": str(self.retry_after_s)}
+
+
+class InvalidQuery(Problem):
+    status = 400
+    title = "Invalid query"
+    slug = "invalid-query"

@@ -18,5 +18,25 @@ def comment(comment_id: str) -> str:
 
 
 def published(article_id: str) -> str:
-    """Sorted set of an article's published comment ids, scored by publication time (ms)."""
+    """Sorted set of an article's published comment ids, scored by publication number."""
     return f"{PREFIX}article:{article_id}:published"
+
+
+def publication_counter(article_id: str) -> str:
+    """Counter numbering an article's publications: list order and cursors, never reused."""
+    return f"{PREFIX}article:{article_id}:seq"
+
+
+def content_spread(fingerprint: str) -> str:
+    """Sorted set of `article|author` pairs that sent this content, scored by time (ms)."""
+    return f"{PREFIX}spread:{fingerprint}"
+
+
+def duplicate(article_id: str, email_hash: str, fingerprint: str) -> str:
+    """Marks that this author sent this content to this article (intake refuses a second)."""
+    return f"{PREFIX}dup:{article_id}:{email_hash}:{fingerprint}"
+
+
+def flood(kind: str, hashed: str) -> str:
+    """Sorted set of an author's or a client's recent submissions, scored by time (ms)."""
+    return f"{PREFIX}flood:{kind}:{hashed}"

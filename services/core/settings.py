@@ -7,11 +7,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from services.core.rules import Rules
+
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class SettingsError(ValueError):
     """A setting in the environment is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` events per `seconds`, e.g. `4/60`."""
+
+    count: int
+    seconds: int
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.seconds}"
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,25 @@ class Settings:
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     """Seconds before each retry of a failed moderation job (COMMENTS_JOB_RETRY_INTERVALS)."""
 
+    resubmit_window_s: int = 7 * 24 * 3600
+    """An author re-sending the same content to an article within this many seconds gets 409
+    (COMMENTS_RESUBMIT_WINDOW_S)."""
+
+    flood_author: Limit = Limit(4, 60)
+    """Most comments one author (by email) may send per window; more get 429
+    (COMMENTS_FLOOD_AUTHOR, `count/seconds`)."""
+
+    flood_client: Limit = Limit(10, 60)
+    """Most comments one client address may send per window (COMMENTS_FLOOD_CLIENT)."""
+
+    rate_limits: bool = True
+    """`COMMENTS_RATE_LIMITS=off` turns the per-client and per-author limits off, for
+    benchmarks; every other check still runs."""
+
+    rules: Rules = field(default_factory=Rules)
+    """The moderation rules' starting values: each field of services/core/rules.py from
+    `COMMENTS_<FIELD>` (lists comma-separated), e.g. COMMENTS_LINK_LIMIT=2."""
+
     log_level: str = "INFO"
     """Python logging level name (COMMENTS_LOG_LEVEL)."""
 
@@ -44,11 +76,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Read `REDIS_URL` and the `COMMENTS_*` variables; `overrides` win over the environment."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            name = "REDIS_URL" if f.name == "redis_url" else f"COMMENTS_{f.name.upper()}"
-            if name in env and f.name not in overrides:
-                values[f.name] = _parse(name, env[name], f.type)
+        values: dict[str, Any] = {"rules": parse_fields(Rules, env)}
+        values.update(parse_fields(cls, env, skip={"rules"}, names={"redis_url": "REDIS_URL"}))
         values.update(overrides)
         if not values.get("secret"):
             raise SettingsError(
@@ -58,14 +87,46 @@ class Settings:
         return cls(**values)
 
 
-def _parse(name: str, raw: str, kind: Any) -> Any:
+def parse_fields(
+    kind: type[Any],
+    env: Mapping[str, str],
+    *,
+    skip: set[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> Any:
+    """The dataclass `kind` with every field whose `COMMENTS_<FIELD>` variable is set parsed
+    from it (a dict of those fields when `skip` is given, for the caller to complete)."""
+    values: dict[str, Any] = {}
+    for f in fields(kind):
+        if skip and f.name in skip:
+            continue
+        name = (names or {}).get(f.name, f"COMMENTS_{f.name.upper()}")
+        if name in env:
+            values[f.name] = _parse(name, env[name], f.type, f.default)
+    return values if skip is not None else kind(**values)
+
+
+def _parse(name: str, raw: str, kind: Any, default: Any) -> Any:
     try:
         if kind == "bytes":
             return raw.encode()
+        if kind == "bool":
+            if raw.lower() not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
+                raise ValueError("expected on or off")
+            return raw.lower() in {"on", "true", "1", "yes"}
         if kind == "int":
             return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Limit":
+            count, seconds = raw.split("/")
+            return Limit(int(count), int(seconds))
         if kind == "tuple[int, ...]":
             return tuple(int(part) for part in raw.replace(",", " ").split())
+        if kind == "tuple[str, ...]":
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if kind == "str":
+            return raw
+        return type(default)(raw)  # enums
     except ValueError as e:
         raise SettingsError(f"{name}={raw!r} is not valid: {e}") from e
-    return raw

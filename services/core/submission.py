@@ -19,7 +19,10 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "email": ("author", "email"),
     "url": ("author", "url"),
     "comment_parent": ("parent_id",),
+    "honeypot": ("honeypot",),
+    "fill_ms": ("fill_ms",),
 }
+FORM_OPTIONAL = frozenset({"url", "comment_parent", "honeypot", "fill_ms"})
 # Fields a WordPress form also sends that mean nothing here.
 FORM_IGNORED = frozenset({"submit", "comment_post_ID", "wp-comment-cookies-consent"})
 
@@ -31,6 +34,10 @@ class Submission:
     url: str | None
     content: str
     parent_id: str | None
+    honeypot: str = ""
+    """A hidden form field only bots fill; a filled one marks the comment spam."""
+    fill_ms: int | None = None
+    """Milliseconds between showing a browser form and sending it, when the form tells."""
 
 
 def decode_json(body: bytes) -> Any:
@@ -64,15 +71,20 @@ def decode_form(body: bytes) -> dict[str, Any]:
         if path is None:
             document[name] = value  # left for the schema to name as not accepted
             continue
-        if path[-1] in {"url", "parent_id"} and value.strip() in {"", "0"}:
+        if name in FORM_OPTIONAL and value.strip() in {"", "0" if name == "comment_parent" else ""}:
             continue  # WordPress sends comment_parent=0 and url= when there is none
         target = document
         for step in path[:-1]:
             target = target.setdefault(step, {})
-        target[path[-1]] = value
+        target[path[-1]] = _form_integer(value) if name == "fill_ms" else value
     if errors:
         raise InvalidSubmission("The form has repeated fields.", errors=errors)
     return document
+
+
+def _form_integer(value: str) -> int | str:
+    # A form sends text; the schema checks the number, and names the field if it is not one.
+    return int(value) if value.strip().isdigit() and len(value) < 16 else value
 
 
 def parse(document: Any) -> Submission:
@@ -97,6 +109,8 @@ def parse(document: Any) -> Submission:
         url=author.get("url"),
         content=document["content"],
         parent_id=document.get("parent_id"),
+        honeypot=document.get("honeypot", ""),
+        fill_ms=document.get("fill_ms"),
     )
 
 

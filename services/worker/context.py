@@ -1,4 +1,4 @@
-"""What a worker process holds for its jobs: settings and a Redis client, made once."""
+"""What a worker process holds for its jobs: settings, a Redis client and the scripts, made once."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from functools import cached_property
 from redis import Redis
 from redis.commands.core import Script
 
+from services.core.moderation import profanity_matcher
+from services.core.rules import Rules
 from services.core.settings import Settings
-from services.core.transitions import DECIDE
+from services.core.transitions import TRANSITION
 
 
 @dataclass
@@ -22,16 +24,21 @@ class WorkerContext:
         return Redis.from_url(self.settings.redis_url, decode_responses=True)
 
     @cached_property
-    def decide(self) -> Script:
-        return self.redis.register_script(DECIDE)
+    def transition(self) -> Script:
+        return self.redis.register_script(TRANSITION)
+
+    def rules(self) -> Rules:
+        return self.settings.rules
 
 
 _context: WorkerContext | None = None
 
 
 def configure(settings: Settings) -> WorkerContext:
+    """Set up this process's context and load the word lists now, not on the first job."""
     global _context
     _context = WorkerContext(settings)
+    profanity_matcher(settings.rules.profanity_allowlist)
     return _context
 
 

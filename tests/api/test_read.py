@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
-from redis import Redis
 
-from services.core import keys
-from tests.helpers import valid_submission
+from services.core.settings import Settings
+from tests.helpers import moderate_all, valid_submission
 
 
 async def test_a_new_comment_reads_as_pending(client: TestClient) -> None:
@@ -20,26 +19,20 @@ async def test_a_new_comment_reads_as_pending(client: TestClient) -> None:
 
 
 async def test_a_published_comment_shows_its_public_fields_only(
-    client: TestClient, redis: Redis
+    client: TestClient, settings: Settings
 ) -> None:
-    accepted = await (await client.post("/v1/articles/a1/comments", json=valid_submission())).json()
-    redis.hset(
-        keys.comment(accepted["id"]),
-        mapping={
-            "state": "published",
-            "published_content": "A thoughtful comment about the article.",
-            "published_at": "2026-11-28T18:00:00.000Z",
-        },
-    )
+    document = valid_submission(content="Thanks, write to me at ada.l@example.org any time.")
+    accepted = await (await client.post("/v1/articles/a1/comments", json=document)).json()
+    moderate_all(settings)
     body = await (await client.get(accepted["links"]["self"])).json()
     assert body["status"] == "published"
-    assert body["author"] == {"name": "Ada Lovelace", "url": "https://ada.example"}
-    assert body["content"] == "A thoughtful comment about the article."
-    assert body["published_at"] == "2026-11-28T18:00:00.000Z"
-    assert set(body) == {
-        "id", "article_id", "status", "links", "parent_id", "author", "content", "created_at",
-        "published_at",
+    comment = body["comment"]
+    assert set(comment) == {
+        "id", "article_id", "parent_id", "author", "content", "created_at", "published_at"
     }  # fmt: skip
+    assert comment["author"] == {"name": "Ada Lovelace", "url": "https://ada.example"}
+    assert comment["content"] == "Thanks, write to me at a***@e***.org any time."
+    assert comment["published_at"] >= comment["created_at"]
 
 
 async def test_unknown_and_malformed_ids_are_404(client: TestClient) -> None:

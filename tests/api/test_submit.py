@@ -211,10 +211,10 @@ async def test_unknown_routes_are_404_and_wrong_methods_405(
     client: TestClient, redis: Redis
 ) -> None:
     await assert_problem(await client.get("/v1/nothing/here"), 404, redis)
-    response = await client.get(URL)
+    response = await client.delete(URL)
     body = await assert_problem(response, 405, redis)
     assert "POST" in response.headers["Allow"]
-    assert "allowed: POST" in body["detail"]
+    assert "allowed: GET, HEAD, POST" in body["detail"]
 
 
 async def test_a_lost_redis_is_503_with_retry_after(aiohttp_client, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -24,3 +24,28 @@ def test_a_missing_secret_or_a_bad_number_is_a_clear_error() -> None:
         Settings.from_env({})
     with pytest.raises(SettingsError, match="COMMENTS_PORT"):
         Settings.from_env({"COMMENTS_SECRET": "x", "COMMENTS_PORT": "eighty"})
+
+
+def test_rules_and_limits_come_from_the_environment() -> None:
+    from services.core.rules import ProfanityPolicy
+    from services.core.settings import Limit
+
+    settings = Settings.from_env(
+        {
+            "COMMENTS_SECRET": "x",
+            "COMMENTS_LINK_LIMIT": "5",
+            "COMMENTS_BLOCKED_DOMAINS": "spam.example, casino.example",
+            "COMMENTS_PROFANITY_POLICY": "censor",
+            "COMMENTS_SPAM_SCORE": "0.99",
+            "COMMENTS_FLOOD_AUTHOR": "3/30",
+            "COMMENTS_RATE_LIMITS": "off",
+        }
+    )
+    assert settings.rules.link_limit == 5
+    assert settings.rules.blocked_domains == ("spam.example", "casino.example")
+    assert settings.rules.profanity_policy == ProfanityPolicy.CENSOR
+    assert settings.rules.spam_score == 0.99
+    assert settings.flood_author == Limit(3, 30)
+    assert settings.rate_limits is False
+    with pytest.raises(SettingsError, match="COMMENTS_PROFANITY_POLICY"):
+        Settings.from_env({"COMMENTS_SECRET": "x", "COMMENTS_PROFANITY_POLICY": "shout"})

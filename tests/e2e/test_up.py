@@ -63,19 +63,44 @@ def service(tmp_path: Path) -> Any:
         process.wait()
 
 
-def test_up_accepts_a_comment_decides_it_and_stops_cleanly(service: Any) -> None:
-    base, process, data_dir = service
+def post(base: str, content: str, email: str = "ada@example.com") -> dict[str, Any]:
     status, accepted = request(
         "POST",
         f"{base}/v1/articles/a1/comments",
-        {"author": {"name": "Ada", "email": "ada@example.com"}, "content": "Hello"},
+        {"author": {"name": "Ada", "email": email}, "content": content},
     )
-    assert status == 202
+    assert status == 202, accepted
+    return dict(accepted)
+
+
+def final_status(base: str, accepted: dict[str, Any]) -> dict[str, Any]:
     link = base + accepted["links"]["self"]
-    final = wait_for(
-        lambda: (body := request("GET", link)[1])["status"] != "pending" and body, 10, "a verdict"
+    return dict(
+        wait_for(
+            lambda: (body := request("GET", link)[1])["status"] != "pending" and body,
+            10,
+            "a verdict",
+        )
     )
-    assert final["id"] == accepted["id"]
+
+
+def test_up_moderates_publishes_and_stops_cleanly(service: Any) -> None:
+    base, process, data_dir = service
+    started = time.monotonic()
+    clean = post(base, "Thanks for the reporting; write to me at ada.l@example.org.")
+    listed = wait_for(
+        lambda: request("GET", f"{base}/v1/articles/a1/comments")[1]["comments"],
+        1.0,
+        "the comment in the article's list",
+    )
+    assert time.monotonic() - started < 1.0
+    assert [c["id"] for c in listed] == [clean["id"]]
+    assert listed[0]["content"] == "Thanks for the reporting; write to me at a***@e***.org."
+
+    links = post(base, "See https://a.example/1 https://b.example/2 https://c.example/3", "b@x.org")
+    assert final_status(base, links)["status"] == "held"
+    profane = post(base, "This is bu11sh!t and you know it", "c@x.org")
+    assert final_status(base, profane)["status"] == "held"  # the default policy
 
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)

@@ -1,0 +1,73 @@
+"""Cost of the moderation checks per comment, by comment size.
+
+    .venv/bin/python bench/checks.py [--rounds 5]
+
+Runs `assess` and `decide` (every check a worker runs that needs no Redis) over realistic
+English comments of 200 B, 1 KB, 5 KB and 20 KB, a few hundred times each, and prints the
+median of several rounds per size, the cost per KB (flat when the cost grows linearly) and
+the ratio to the 1 KB figure. A second table shows the same for comments that take the slow
+paths: non-ASCII text, a link, a disguised profane word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from services.core.moderation import assess
+from services.core.rules import Rules
+from services.core.verdict import decide
+
+SIZES = [200, 1024, 5 * 1024, 20 * 1024]
+
+PLAIN = (
+    "I read the whole article twice, and I think the council should publish the 2026 budget "
+    "figures before the vote on March 3rd, not after it. The last time they waited, nobody "
+    "could check the numbers in time and the library lost 40% of its opening hours. Thanks "
+    "to the reporter for covering this; please keep asking about the bus routes too. "
+)
+HARDER = (
+    "Très bon article ! The café owners on Rue Saint-Denis say the rent went up 12% — "
+    "see https://example.org/report for the numbers. Honestly this is bu11sh!t, and the "
+    "mayor’s office knows it. “We will review it,” they said. Again. "
+)
+
+
+def comment(base: str, size: int) -> dict[str, str]:
+    text = (base * (size // len(base) + 1))[:size]
+    return {"content": text, "author_name": "Ada Lovelace", "author_url": "https://ada.example"}
+
+
+def cost_us(record: dict[str, str], rules: Rules, seconds: float = 0.4) -> float:
+    decide(assess(record, rules).signals, rules)  # warm
+    runs = 0
+    start = time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        decide(assess(record, rules).signals, rules)
+        runs += 1
+    return elapsed / runs * 1e6
+
+
+def table(title: str, base: str, rules: Rules, rounds: int) -> None:
+    medians = {
+        size: statistics.median(cost_us(comment(base, size), rules) for _ in range(rounds))
+        for size in SIZES
+    }
+    print(f"\n{title}: median of {rounds} rounds")
+    print(f"{'size':>8} {'µs/comment':>11} {'µs/KB':>8} {'vs 1 KB':>8}")
+    for size, us in medians.items():
+        print(f"{size:>8} {us:>11.0f} {us / size * 1024:>8.0f} {us / medians[1024]:>8.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    rules = Rules()
+    table("plain English comments", PLAIN, rules, args.rounds)
+    table("non-ASCII, a link, a disguised profane word", HARDER, rules, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

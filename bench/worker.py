@@ -1,0 +1,165 @@
+"""Worker throughput: comments moderated per second by one worker process, against RQ no-op
+jobs on a SimpleWorker in the same run.
+
+    .venv/bin/python bench/worker.py [--jobs 2000] [--rounds 3]
+
+Each round empties a Valkey server (append-only file on, as in production), accepts `--jobs`
+different comments of about 1 KB through the API's own intake code, and times one worker
+process (pinned to CPU 0, Valkey on CPU 1) draining the moderation queue in burst mode; then
+the same number of no-op jobs (same serializer, same retry policy, one comment id argument)
+drained the same way. The median of the rounds is printed with the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+
+from services.core import embedded_redis, queues
+from services.core.settings import Settings
+from services.core.submission import Submission
+
+SECRET = b"bench-secret"
+NOOP_QUEUE = "bench-noop"
+SERVER_CPU, REDIS_CPU = 0, 1
+
+TOPICS = ["the budget", "the bus routes", "the library", "the new stadium", "the school board"]
+
+
+def comment_text(n: int) -> str:
+    """About 1 KB of ordinary comment, different for every n."""
+    topic = TOPICS[n % len(TOPICS)]
+    sentence = (
+        f"Reader {n} here. I read the whole article about {topic} twice, and I think the "
+        f"council should publish the figures before the vote on item {n}, not after it. "
+        "The last time they waited, nobody could check the numbers in time and the library "
+        "lost hours it never got back. Thanks to the reporter for covering this. "
+    )
+    return (sentence * 3)[:1000]
+
+
+async def load_comments(settings: Settings, count: int) -> None:
+    from services.api.intake import accept
+    from services.api.jobs import moderation_queue
+    from services.api.writer import BatchWriter
+
+    redis = AsyncRedis.from_url(settings.redis_url, decode_responses=True)
+    writer = BatchWriter(redis)
+    flusher = asyncio.create_task(writer.run())
+    queue = moderation_queue((8, 0, 0))
+
+    async def one(n: int) -> None:
+        submission = Submission(
+            f"Reader {n}", f"reader{n}@example.com", None, comment_text(n), None
+        )
+        await accept(redis, writer, queue, settings, f"article-{n % 50}", submission, "")
+
+    for start in range(0, count, 200):
+        await asyncio.gather(*(one(n) for n in range(start, min(count, start + 200))))
+    flusher.cancel()
+    await redis.aclose()
+
+
+def load_noops(url: str, count: int) -> None:
+    queue = Queue(NOOP_QUEUE, connection=Redis.from_url(url), serializer=JSONSerializer)
+    for start in range(0, count, 500):
+        with queue.connection.pipeline() as pipe:
+            for n in range(start, min(count, start + 500)):
+                queue.enqueue_call(
+                    "rq_noop.noop", args=[f"{n:026d}"], retry=Retry(max=3, interval=[5, 30, 120]),
+                    job_id=f"noop-{n}", pipeline=pipe,
+                )  # fmt: skip
+            pipe.execute()
+
+
+def drain(url: str, queue_name: str) -> float:
+    """Jobs per second of one worker process draining `queue_name`."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent), COMMENTS_SECRET=SECRET.decode())
+    out = subprocess.run(
+        [sys.executable, __file__, "--drain", queue_name, "--redis-url", url],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    result = json.loads(out.strip().splitlines()[-1])
+    return float(result["jobs"] / result["seconds"])
+
+
+def run_drain(queue_name: str, url: str) -> None:
+    os.sched_setaffinity(0, {SERVER_CPU})
+    from rq import SimpleWorker
+
+    from services.worker.context import configure
+
+    settings = Settings(secret=SECRET, redis_url=url)
+    configure(settings)  # loads the word lists before the clock starts
+    connection = Redis.from_url(url)
+    queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
+    jobs = queue.count
+    worker = SimpleWorker([queue], connection=connection, serializer=JSONSerializer)
+    start = time.perf_counter()
+    worker.work(burst=True, logging_level="WARNING")
+    print(json.dumps({"jobs": jobs, "seconds": time.perf_counter() - start}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--drain", help=argparse.SUPPRESS)
+    parser.add_argument("--redis-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.drain:
+        run_drain(args.drain, args.redis_url)
+        return
+    moderation: list[float] = []
+    noop: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        server = embedded_redis.start(Path(tmp) / "valkey", durable=True)
+        os.sched_setaffinity(server.process.pid, {REDIS_CPU})
+        settings = Settings(secret=SECRET, redis_url=server.url, rate_limits=False)
+        client = Redis.from_url(server.url)
+        try:
+            for round_no in range(args.rounds):
+                client.flushall()
+                asyncio.run(load_comments(settings, args.jobs))
+                moderation.append(drain(server.url, queues.MODERATION))
+                states = client.eval(
+                    "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do "
+                    "if redis.call('HGET', k, 'state') == 'pending' then n = n + 1 end end "
+                    "return n", 0, "comments:comment:*",
+                )  # fmt: skip
+                assert states == 0, f"{states} comments still pending"
+                client.flushall()
+                load_noops(server.url, args.jobs)
+                noop.append(drain(server.url, NOOP_QUEUE))
+                print(
+                    f"round {round_no + 1}: moderation {moderation[-1]:.0f}/s, "
+                    f"no-op {noop[-1]:.0f}/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        finally:
+            client.close()
+            server.stop()
+    m, n = statistics.median(moderation), statistics.median(noop)
+    print(f"\nworker throughput, {args.jobs} jobs x {args.rounds} rounds, medians; "
+          f"one SimpleWorker on CPU {SERVER_CPU}, Valkey on CPU {REDIS_CPU}")  # fmt: skip
+    print(f"{'jobs':32} {'per s':>7} {'ratio':>6}")
+    print(f"{'RQ no-op (baseline)':32} {n:7.0f} {1:6.2f}")
+    print(f"{'moderation of ~1 KB comments':32} {m:7.0f} {m / n:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

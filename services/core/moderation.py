@@ -1,0 +1,91 @@
+"""Moderating one comment record with the pure checks: signals, then what gets published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from services.core.checks.form import check_form
+from services.core.checks.links import check_links, find_links
+from services.core.checks.profanity import Profanity, censor, find_profanity, profanity_signal
+from services.core.checks.profanity_words import ProfanityMatcher, default_words
+from services.core.checks.signal import Action, Signal
+from services.core.checks.spam_heuristics import spam_signs
+from services.core.checks.wordlists import check_word_lists
+from services.core.masking import mask_emails
+from services.core.rules import ProfanityPolicy, Rules
+
+
+@dataclass(frozen=True)
+class Assessment:
+    signals: list[Signal]
+    content_profanity: Profanity
+    name_profanity: Profanity
+
+
+@lru_cache(maxsize=4)
+def profanity_matcher(allowlist: tuple[str, ...] = ()) -> ProfanityMatcher:
+    """better-profanity's list less the allowlist, built once per process and allowlist."""
+    return ProfanityMatcher(default_words(), allowlist)
+
+
+def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
+    content, name, url = record["content"], record["author_name"], record.get("author_url", "")
+    matcher = profanity_matcher(rules.profanity_allowlist)
+    in_content = find_profanity(content, matcher)
+    in_name = find_profanity(name, matcher)
+    signals: list[Signal] = []
+    if signal := profanity_signal("content", in_content, rules.profanity_policy):
+        signals.append(signal)
+    # A name cannot be published half-masked: a profane one is held when the policy censors.
+    name_policy = (
+        ProfanityPolicy.HOLD
+        if rules.profanity_policy == ProfanityPolicy.CENSOR
+        else rules.profanity_policy
+    )
+    if signal := profanity_signal("author name", in_name, name_policy):
+        signals.append(signal)
+    links = find_links(content)
+    signals += check_links(content, links, url, rules)
+    signals += check_word_lists(rules.disallowed_words, rules.moderation_words, content, name, url)
+    fill_ms = record.get("fill_ms")
+    signals += check_form(
+        record.get("honeypot", ""), int(fill_ms) if fill_ms else None, rules.min_fill_ms
+    )
+    signals += spam_signs(content, name, url, links)
+    return Assessment(signals, in_content, in_name)
+
+
+def counts_for_spread(content: str, rules: Rules) -> bool:
+    """Whether this content is long enough to count towards `rules.duplicate_spread`."""
+    return len(" ".join(content.split())) >= rules.duplicate_min_chars
+
+
+def spread_signal(count: int, rules: Rules) -> Signal | None:
+    """The same content from `count` article/author pairs within the window: spam from
+    `rules.duplicate_spread` on."""
+    if count < rules.duplicate_spread:
+        return None
+    return Signal(
+        check="duplicate_spread",
+        action=Action.SPAM,
+        score=1.0,
+        detail=f"the same content came from {count} article/author pairs "
+        f"within {rules.duplicate_window_s} s",
+    )
+
+
+def published_fields(
+    record: Mapping[str, str], assessment: Assessment, censored: bool
+) -> dict[str, str]:
+    """The content, author name and URL as readers will see them: every email address
+    masked, and profanity masked when the verdict says to censor."""
+    content = record["content"]
+    if censored:
+        content = censor(content, assessment.content_profanity.spans)
+    return {
+        "published_content": mask_emails(content),
+        "published_name": mask_emails(record["author_name"]),
+        "published_url": mask_emails(record.get("author_url", "")),
+    }

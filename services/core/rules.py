@@ -1,0 +1,77 @@
+"""The moderation rules an operator sets: word lists, limits, policies and thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+def _read_word_file(name: str) -> tuple[str, ...]:
+    lines = (Path(__file__).parent / "data" / name).read_text().splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+NEWSROOM_ALLOWLIST = _read_word_file("profanity-allowlist.txt")
+
+
+class ProfanityPolicy(StrEnum):
+    HOLD = "hold"
+    """Hold for a moderator (the default)."""
+    CENSOR = "censor"
+    """Publish with the words masked."""
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Rules:
+    profanity_policy: ProfanityPolicy = ProfanityPolicy.HOLD
+    """What a comment with a listed profane word gets."""
+
+    profanity_allowlist: tuple[str, ...] = field(default_factory=lambda: NEWSROOM_ALLOWLIST)
+    """Words taken off better-profanity's list: by default its everyday news vocabulary
+    (services/core/data/profanity-allowlist.txt: "murder", "stroke", "god", ...)."""
+
+    link_limit: int = 2
+    """More links than this in a comment hold it (WordPress's default is 2)."""
+
+    blocked_domains: tuple[str, ...] = ()
+    """A link to one of these domains, or a subdomain, marks the comment spam."""
+
+    disallowed_words: tuple[str, ...] = ()
+    """Words or phrases that mark a comment spam, matched in content, author name and URL."""
+
+    moderation_words: tuple[str, ...] = ()
+    """Words or phrases that hold a comment, matched in content, author name and URL."""
+
+    hold_score: float = 0.5
+    """A spam score at or above this holds the comment."""
+
+    spam_score: float = 0.97
+    """A spam score at or above this marks the comment spam: near-certainty only."""
+
+    min_fill_ms: int = 2500
+    """A browser form sent sooner than this after it was shown is a bot's."""
+
+    duplicate_spread: int = 3
+    """The same content from this many article/author pairs within the window is spam."""
+
+    duplicate_window_s: int = 86400
+    """The window for `duplicate_spread`, in seconds."""
+
+    duplicate_min_chars: int = 30
+    """Shorter texts are not counted for `duplicate_spread`: many people write "Great article!"."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rules:
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
+        }
+        if "profanity_policy" in values:
+            values["profanity_policy"] = ProfanityPolicy(values["profanity_policy"])
+        return cls(**values)
