@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from services.core.access import Role
 from services.core.rules import Rules
 from services.core.settings import Settings, SettingsError
 
@@ -37,32 +38,62 @@ def main(argv: Sequence[str] | None = None) -> None:
     worker = commands.add_parser("worker", help="run one moderation worker (from the environment)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
 
+    token = commands.add_parser(
+        "token",
+        help="create, list or revoke API tokens (of the `comments up` in --data-dir, or REDIS_URL)",
+    )
+    beside = argparse.ArgumentParser(add_help=False)
+    beside.add_argument(
+        "--data-dir", type=Path, default=Path(".comments"), help="of the `comments up` to use"
+    )
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser(
+        "create", parents=[beside], help="make a token and print it, once"
+    )
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--name", required=True, help="who or what holds it, e.g. alice")
+    token_commands.add_parser(
+        "list", parents=[beside], help="the tokens' names, roles and creation times"
+    )
+    revoke = token_commands.add_parser("revoke", parents=[beside], help="revoke a token at once")
+    revoke.add_argument("name")
+
     evaluate = commands.add_parser(
         "eval", help="run labeled comments through the checks and print the triage table"
     )
     evaluate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    evaluate.add_argument(
+        "--online",
+        action="store_true",
+        help="stream the files in order through a running service, a simulated moderator "
+        "deciding every held comment by its true label (the filter learns as it goes)",
+    )
+    evaluate.add_argument("--url", help="with --online: a service to use instead of a private one")
+    evaluate.add_argument("--token", help="with --url: a moderator token for it")
+    evaluate.add_argument("--workers", type=int, default=2, help="with --online: worker processes")
 
     args = parser.parse_args(argv)
     if args.command == "eval":
-        from services.core.settings import parse_fields
-        from services.evaluation import evaluate as run_eval
-
-        rules = parse_fields(Rules, os.environ)
-        for path in args.files:
-            print(run_eval(path, rules).report(str(path)), end="\n\n")
-        return
+        sys.exit(_eval_command(args))
     try:
         if args.command == "up":
             from services.supervisor import up as run_up
 
             sys.exit(run_up(args.host, args.port, args.workers, args.data_dir))
         overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
-        settings = Settings.from_env(**overrides)
+        environ: dict[str, str] = dict(os.environ)
+        if args.command == "token":
+            from services.supervisor import local_environment
+
+            environ = {**local_environment(args.data_dir), **environ}
+        settings = Settings.from_env(environ, **overrides)
     except SettingsError as e:
         parser.exit(2, f"comments: {e}\n")
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.command == "token":
+        sys.exit(_token_command(args, settings))
     if args.command == "api":
         from services.api.main import run as run_api
 
@@ -71,3 +102,58 @@ def main(argv: Sequence[str] | None = None) -> None:
         from services.worker.main import run as run_worker
 
         run_worker(settings, burst=args.burst)
+
+
+def _token_command(args: argparse.Namespace, settings: Settings) -> int:
+    from redis import Redis
+
+    from services.tokens import TokenError, create, list_tokens, revoke
+
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        if args.token_command == "create":
+            print(create(redis, Role(args.role), args.name))
+            print(f"(a {args.role} token named {args.name}: shown this once)", file=sys.stderr)
+        elif args.token_command == "list":
+            for token in list_tokens(redis):
+                print(f"{token['name']}\t{token['role']}\t{token['created_at']}")
+        else:
+            revoke(redis, args.name)
+            print(f"revoked {args.name}", file=sys.stderr)
+    except TokenError as e:
+        print(f"comments token: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _eval_command(args: argparse.Namespace) -> int:
+    if not args.online:
+        from services.core.settings import parse_fields
+        from services.evaluation import evaluate as run_eval
+
+        rules = parse_fields(Rules, os.environ)
+        for path in args.files:
+            print(run_eval(path, rules).report(str(path)), end="\n\n")
+        return 0
+    import contextlib
+
+    from services.evaluation import Triage
+    from services.online_eval import private_service, report, stream_file
+
+    if args.url and not args.token:
+        print("comments eval: --url needs --token (a moderator token)", file=sys.stderr)
+        return 2
+    service = (
+        contextlib.nullcontext((args.url.rstrip("/"), args.token))
+        if args.url
+        else private_service(args.workers)
+    )
+    overall = Triage()
+    with service as (base, token):
+        for path in args.files:
+            triage, windows, refused = stream_file(base, token, path)
+            overall.merge(triage)
+            print(report(path, triage, windows, refused), end="\n\n", flush=True)
+    if len(args.files) > 1:
+        print(overall.report("all files, in order").split("\nchecks")[0])
+    return 0

@@ -87,6 +87,10 @@ class Triage:
         for check in {s.check for s in signals}:
             self.checks[check][spam] += 1
 
+    def merge(self, other: Triage) -> None:
+        for spam in (True, False):
+            self.states[spam].update(other.states[spam])
+
     def total(self, spam: bool) -> int:
         return sum(self.states[spam].values())
 

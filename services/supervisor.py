@@ -15,6 +15,8 @@ from types import FrameType
 
 from services.core import embedded_redis
 
+SERVICE_ENV = "service.env"
+"""In the data directory while `comments up` runs: the REDIS_URL it uses."""
 RESTART_DELAY = 1.0
 STARTUP_GRACE = 3.0
 """A child that exits sooner than this after starting is broken (a taken port, a bad
@@ -47,6 +49,20 @@ class Child:
             self.process.wait()
 
 
+def local_environment(data_dir: Path) -> dict[str, str]:
+    """REDIS_URL and COMMENTS_SECRET of a `comments up` running from `data_dir`, if any, for
+    the commands a user runs beside it."""
+    found = {}
+    env_file = data_dir / SERVICE_ENV
+    if env_file.exists():
+        for line in env_file.read_text().splitlines():
+            name, _, value = line.partition("=")
+            found[name] = value
+    if (data_dir / "secret").exists():
+        found["COMMENTS_SECRET"] = (data_dir / "secret").read_text().strip()
+    return found
+
+
 def _secret(data_dir: Path) -> str:
     """COMMENTS_SECRET, else one generated once and kept in the data directory."""
     if env := os.environ.get("COMMENTS_SECRET"):
@@ -70,6 +86,8 @@ def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
         server = embedded_redis.start(data_dir / "valkey")
         env["REDIS_URL"] = server.url
         print(f"comments: Valkey on {server.url}, files in {server.data_dir}", flush=True)
+    # Commands run beside this one (`comments token`, ...) find the service through this file.
+    (data_dir / SERVICE_ENV).write_text(f"REDIS_URL={env['REDIS_URL']}\n")
 
     command = [sys.executable, "-m", "services"]
     api = Child("api", [*command, "api"], env)
@@ -113,3 +131,4 @@ def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
             child.stop(timeout=WORKER_STOP_TIMEOUT)
         if server:
             server.stop()
+        (data_dir / SERVICE_ENV).unlink(missing_ok=True)

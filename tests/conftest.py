@@ -13,6 +13,7 @@ from redis import Redis
 
 from services.api.app import create_app
 from services.core import embedded_redis
+from services.core.rules import Rules
 from services.core.settings import Settings
 
 TEST_SECRET = b"test-secret-0123456789abcdef"
@@ -48,7 +49,8 @@ def redis(redis_url: str) -> Iterator[Redis]:
 
 @pytest.fixture
 def settings(redis_url: str) -> Settings:
-    return Settings(secret=TEST_SECRET, redis_url=redis_url)
+    """The defaults, but no random audit sample: a test must know what the verdict is."""
+    return Settings(secret=TEST_SECRET, redis_url=redis_url, rules=Rules(audit_rate=0.0))
 
 
 @pytest.fixture

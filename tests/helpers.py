@@ -79,3 +79,11 @@ def moderate_all(settings: Any) -> int:
     SimpleWorker([queue], connection=connection, serializer=JSONSerializer).work(burst=True)
     connection.close()
     return jobs
+
+
+def token(redis: Redis, role: str, name: str | None = None) -> dict[str, str]:
+    """An Authorization header with a new token of `role`."""
+    from services.core.access import Role
+    from services.tokens import create
+
+    return {"Authorization": f"Bearer {create(redis, Role(role), name or f'{role}-test')}"}

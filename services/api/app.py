@@ -17,9 +17,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from services.api.jobs import moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.routes import setup_routes
-from services.api.state import QUEUE, REDIS, SETTINGS, WRITER
+from services.api.state import QUEUE, REDIS, SETTINGS, TRANSITION, WRITER
 from services.api.writer import BatchWriter
 from services.core.settings import Settings
+from services.core.transitions import TRANSITION as TRANSITION_SCRIPT
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         app[REDIS] = redis
         app[QUEUE] = moderation_queue(version)
         app[WRITER] = writer = BatchWriter(redis)
+        app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
         flusher = asyncio.create_task(writer.run(), name="batch-writer")
         yield
         flusher.cancel()

@@ -35,7 +35,7 @@ async def accept(
     record = new_record(comment_id, article_id, submission, settings.secret, now_iso(), client_hash)
     pipe = recorder(queue)
     pipe.hset(keys.comment(comment_id), mapping=record)  # type: ignore[arg-type]
-    pipe.zadd(keys.PENDING, {comment_id: id_time_ms(comment_id)})
+    pipe.zadd(keys.state_set(State.PENDING), {comment_id: id_time_ms(comment_id)})
     enqueue_moderation(queue, pipe, comment_id, settings)
     guards = _guards(settings, article_id, record, comment_id)
     refused = await writer.apply([args for args, _options in pipe.command_stack], guards)

@@ -12,6 +12,19 @@ from services.core.schemas import schemas
 from services.core.submission import FORM_FIELDS, SCHEMA
 
 PROBLEM = "application/problem+json"
+PROBLEMS = {
+    400: "Malformed JSON, form or query, or text that is not valid UTF-8.",
+    401: "No token, or one that is not valid or was revoked.",
+    403: "The token's role may not do this.",
+    404: "No such resource.",
+    409: "A conflict: a duplicate comment, a decision on a comment decided meanwhile, or "
+    "rules changed meanwhile.",
+    413: "The body is larger than the configured limit.",
+    415: "Not JSON (or, for comments, a urlencoded form) in UTF-8.",
+    422: "The document breaks its schema; `errors` names every failing field.",
+    429: "Too many comments from this author or client; see Retry-After.",
+    503: "Redis does not answer.",
+}
 
 
 def _component_name(file_name: str) -> str:
@@ -54,62 +67,65 @@ def _form_schema() -> dict[str, Any]:
     }
 
 
-def _problems(*statuses: int) -> dict[str, Any]:
-    descriptions = {
-        400: "Malformed JSON, form or query, or text that is not valid UTF-8.",
-        404: "No such resource.",
-        413: "The body is larger than the configured limit.",
-        415: "Not JSON or a urlencoded form in UTF-8.",
-        409: "The same author already sent the same content to this article.",
-        422: "The submission breaks the schema; `errors` names every failing field.",
-        429: "Too many comments from this author or client; see Retry-After.",
-        503: "Redis does not answer.",
-    }
-    return {
-        str(s): {
-            "description": descriptions[s],
-            "content": {PROBLEM: {"schema": _ref("problem.schema.json")}},
+def _json(schema: str | dict[str, Any], description: str) -> dict[str, Any]:
+    body = _ref(schema) if isinstance(schema, str) else schema
+    return {"description": description, "content": {"application/json": {"schema": body}}}
+
+
+def _op(
+    operation_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    problems: tuple[int, ...] = (),
+    parameters: tuple[dict[str, Any], ...] = (),
+    body: str | None = None,
+    role: str | None = None,
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary}
+    if parameters:
+        operation["parameters"] = list(parameters)
+    if body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
         }
-        for s in statuses
-    }
-
-
-def _json(file_name: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": _ref(file_name)}},
-    }
-
-
-def _status(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["status"],
-                    "properties": {"status": {"type": "string"}},
-                }
+    statuses = set(problems) | ({400, 415, 422} if body else set())
+    if role:
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = f"Needs a token with the {role} role (or a stronger one)."
+        statuses |= {401, 403}
+    operation["responses"] = {
+        **responses,
+        **{
+            str(s): {
+                "description": PROBLEMS[s],
+                "content": {PROBLEM: {"schema": _ref("problem.schema.json")}},
             }
+            for s in sorted(statuses)
         },
     }
+    return operation
+
+
+def _path(name: str, schema: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": _ref(schema)}
+
+
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    param = {"name": name, "in": "query", "schema": schema}
+    return {**param, "description": description} if description else param
+
+
+LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})
+ARTICLE = _path("article_id", "article-id.schema.json")
+COMMENT = _path("comment_id", "comment-id.schema.json")
+STATUS = {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}
+ANY_OBJECT = {"type": "object"}
 
 
 @cache
 def document() -> dict[str, Any]:
-    article_id = {
-        "name": "article_id",
-        "in": "path",
-        "required": True,
-        "schema": _ref("article-id.schema.json"),
-    }
-    comment_id = {
-        "name": "comment_id",
-        "in": "path",
-        "required": True,
-        "schema": _ref("comment-id.schema.json"),
-    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -118,113 +134,258 @@ def document() -> dict[str, Any]:
             "description": "Accepts comments for articles, moderates them, publishes the "
             "approved ones. Every error is application/problem+json (RFC 9457).",
         },
-        "paths": {
-            "/v1/articles/{article_id}/comments": {
-                "post": {
-                    "operationId": "submitComment",
-                    "summary": "Submit a comment; it is stored and queued for moderation.",
-                    "parameters": [article_id],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": _ref(SCHEMA)},
-                            "application/x-www-form-urlencoded": {"schema": _form_schema()},
-                        },
-                    },
-                    "responses": {
-                        "202": {
-                            **_json("comment-accepted.schema.json", "Accepted and queued."),
-                            "headers": {
-                                "Location": {
-                                    "description": "The comment's status URL.",
-                                    "schema": {"type": "string"},
-                                }
-                            },
-                        },
-                        **_problems(400, 404, 409, 413, 415, 422, 429),
-                    },
-                },
-                "get": {
-                    "operationId": "listComments",
-                    "summary": "The article's published comments, oldest publication first.",
-                    "parameters": [
-                        article_id,
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": 200,
-                                "default": 50,
-                            },
-                        },
-                        {
-                            "name": "cursor",
-                            "in": "query",
-                            "description": "A `next_cursor` from an earlier page.",
-                            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-                        },
-                    ],
-                    "responses": {
-                        "200": _json("comment-list.schema.json", "A page of comments."),
-                        **_problems(400, 404),
-                    },
-                },
-            },
-            "/v1/articles/{article_id}/comments/count": {
-                "get": {
-                    "operationId": "countComments",
-                    "summary": "How many comments of the article are published.",
-                    "parameters": [article_id],
-                    "responses": {
-                        "200": _json("comment-count.schema.json", "The count."),
-                        **_problems(404),
-                    },
-                }
-            },
-            "/v1/comments/{comment_id}": {
-                "get": {
-                    "operationId": "getComment",
-                    "summary": "A comment's status, and its public fields once published.",
-                    "parameters": [comment_id],
-                    "responses": {
-                        "200": _json("comment-status.schema.json", "The comment's status."),
-                        **_problems(404),
-                    },
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "operationId": "health",
-                    "summary": "The process is alive.",
-                    "responses": {"200": _status("Alive.")},
-                }
-            },
-            "/readyz": {
-                "get": {
-                    "operationId": "ready",
-                    "summary": "The process can reach Redis.",
-                    "responses": {"200": _status("Ready."), **_problems(503)},
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "operationId": "openapi",
-                    "summary": "This document.",
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.1",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-        },
+        "paths": {**_public_paths(), **_moderation_paths(), **_service_paths()},
         "components": {
             "schemas": {
                 _component_name(name): _rewrite_refs(schema) for name, schema in schemas().items()
+            },
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from `comments token create --role ROLE --name NAME`.",
+                }
+            },
+        },
+    }
+
+
+def _public_paths() -> dict[str, Any]:
+    submit = _op(
+        "submitComment",
+        "Submit a comment; it is stored and queued for moderation.",
+        {
+            "202": {
+                **_json("comment-accepted.schema.json", "Accepted and queued."),
+                "headers": {
+                    "Location": {
+                        "description": "The comment's status URL.",
+                        "schema": {"type": "string"},
+                    }
+                },
             }
+        },
+        problems=(400, 404, 409, 413, 415, 422, 429),
+        parameters=(ARTICLE,),
+    )
+    submit["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/json": {"schema": _ref(SCHEMA)},
+            "application/x-www-form-urlencoded": {"schema": _form_schema()},
+        },
+    }
+    cursor = _query("cursor", {"type": "string", "pattern": "^[0-9]{1,18}$"},
+                    "A `next_cursor` from an earlier page.")  # fmt: skip
+    return {
+        "/v1/articles/{article_id}/comments": {
+            "post": submit,
+            "get": _op(
+                "listComments",
+                "The article's published comments, oldest publication first.",
+                {"200": _json("comment-list.schema.json", "A page of comments.")},
+                problems=(400, 404),
+                parameters=(ARTICLE, LIMIT, cursor),
+            ),
+        },
+        "/v1/articles/{article_id}/comments/count": {
+            "get": _op(
+                "countComments",
+                "How many comments of the article are published.",
+                {"200": _json("comment-count.schema.json", "The count.")},
+                problems=(404,),
+                parameters=(ARTICLE,),
+            )
+        },
+        "/v1/comments/{comment_id}": {
+            "get": _op(
+                "getComment",
+                "A comment's status, and the comment as readers see it once published.",
+                {"200": _json("comment-status.schema.json", "The comment's status.")},
+                problems=(404,),
+                parameters=(COMMENT,),
+            )
+        },
+    }
+
+
+def _moderation_paths() -> dict[str, Any]:
+    states = {"enum": ["held", "spam", "rejected", "removed", "pending"], "default": "held"}
+    queue_params = (
+        _query("state", states),
+        _query("article_id", _ref("article-id.schema.json")),
+        _query("reason", {"type": "string", "maxLength": 64},
+               "Only comments with this check among their reasons (`links`, `spam` for all "
+               "the spam signs, ...)."),
+        LIMIT,
+        _query("cursor", {"type": "string", "pattern": r"^\d{1,15}-[0-9A-HJKMNP-TV-Z]{26}$"},
+               "A `next_cursor` from an earlier page."),
+    )  # fmt: skip
+    rules_doc = {
+        "type": "object",
+        "required": ["version", "rules", "updated_at", "updated_by"],
+        "properties": {
+            "version": {"type": "integer"},
+            "rules": _ref("moderation-rules.schema.json"),
+            "updated_at": {"type": "string"},
+            "updated_by": {"type": "string"},
+        },
+    }
+    return {
+        "/v1/moderation/queue": {
+            "get": _op(
+                "moderationQueue",
+                "Comments in a state, oldest first, with the "
+                "verdict's reasons and the author's history.",
+                {"200": _json(ANY_OBJECT, "A page of the queue.")},
+                problems=(400,),
+                parameters=queue_params,
+                role="moderator",
+            )  # fmt: skip
+        },
+        "/v1/moderation/comments/{comment_id}": {
+            "get": _op(
+                "moderationComment",
+                "One comment as a moderator sees it.",
+                {"200": _json(ANY_OBJECT, "The comment.")},
+                problems=(404,),
+                parameters=(COMMENT,),
+                role="moderator",
+            )  # fmt: skip
+        },
+        "/v1/moderation/comments/{comment_id}/decision": {
+            "post": _op(
+                "decide",
+                "Decide a comment: publish, reject, mark spam, take down. "
+                "Compare-and-set: of two decisions at once, one wins and the other "
+                "gets 409.",
+                {"200": _json(ANY_OBJECT, "The comment after it.")},
+                problems=(404, 409),
+                parameters=(COMMENT,),
+                body="moderation-decision.schema.json",
+                role="moderator",
+            )  # fmt: skip
+        },
+        "/v1/moderation/decisions": {
+            "post": _op(
+                "decideMany",
+                "One decision on many comments, each on its own.",
+                {"200": _json(ANY_OBJECT, "What happened to each.")},
+                body="moderation-bulk-decision.schema.json",
+                role="moderator",
+            )  # fmt: skip
+        },
+        "/v1/moderation/audit": {
+            "get": _op(
+                "audit",
+                "What moderators and admins did, newest first.",
+                {"200": _json(ANY_OBJECT, "A page of the audit log.")},
+                problems=(400,),
+                parameters=(LIMIT, _query("before", {"type": "string"})),
+                role="moderator",
+            )  # fmt: skip
+        },
+        "/v1/moderation/stream": {
+            "get": {
+                **_op(
+                    "moderationStream",
+                    "Server-sent events: comment ids as they are held, published or removed.",
+                    {},
+                    role="moderator",
+                ),  # fmt: skip
+                "responses": {
+                    "200": {
+                        "description": "An event stream.",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    **_op("x", "", {}, role="moderator")["responses"],
+                },
+            }
+        },
+        "/v1/moderation/rules": {
+            "get": _op(
+                "readRules",
+                "The moderation rules in force, with their version.",
+                {"200": _json(rules_doc, "The rules.")},
+                role="moderator",
+            ),  # fmt: skip
+            "put": _op(
+                "replaceRules",
+                "Replace the rules; running workers apply them within seconds.",
+                {"200": _json(rules_doc, "The rules now in force.")},
+                problems=(409,),
+                body="moderation-rules-update.schema.json",
+                role="admin",
+            ),  # fmt: skip
+        },
+        "/v1/moderation/bans": {
+            "get": _op(
+                "listBans",
+                "The bans in force.",
+                {"200": _json(ANY_OBJECT, "The bans.")},
+                role="moderator",
+            ),  # fmt: skip
+            "post": _op(
+                "ban",
+                "Ban an author or a client address for a time.",
+                {"201": _json(ANY_OBJECT, "The ban.")},
+                body="moderation-ban.schema.json",
+                role="moderator",
+            ),  # fmt: skip
+        },
+        "/v1/moderation/bans/{scope}/{hash}": {
+            "delete": _op(
+                "unban",
+                "Lift a ban.",
+                {"204": {"description": "Lifted."}},
+                problems=(404,),
+                role="moderator",
+                parameters=(
+                    {
+                        "name": "scope",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["author", "client"]},
+                    },
+                    {
+                        "name": "hash",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    },
+                ),
+            )  # fmt: skip
+        },
+    }
+
+
+def _service_paths() -> dict[str, Any]:
+    return {
+        "/moderation": {
+            "get": {
+                "operationId": "moderationPage",
+                "summary": "The moderation web page (sign in with a moderator token).",
+                "responses": {
+                    "200": {
+                        "description": "HTML",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        "/healthz": {
+            "get": _op("health", "The process is alive.", {"200": _json(STATUS, "Alive.")})
+        },
+        "/readyz": {
+            "get": _op(
+                "ready",
+                "The process can reach Redis.",
+                {"200": _json(STATUS, "Ready.")},
+                problems=(503,),
+            )  # fmt: skip
+        },
+        "/openapi.json": {
+            "get": _op("openapi", "This document.", {"200": _json(ANY_OBJECT, "OpenAPI 3.1")})
         },
     }
 

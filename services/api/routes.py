@@ -2,14 +2,30 @@
 
 from aiohttp import web
 
-from services.api import articles, comments, health, openapi
+from services.api import articles, bans, comments, health, moderation, openapi, pages, rules
 
 
 def setup_routes(app: web.Application) -> None:
-    app.router.add_post("/v1/articles/{article_id}/comments", comments.submit)
-    app.router.add_get("/v1/articles/{article_id}/comments", articles.list_published)
-    app.router.add_get("/v1/articles/{article_id}/comments/count", articles.count_published)
-    app.router.add_get("/v1/comments/{comment_id}", comments.read)
-    app.router.add_get("/healthz", health.healthz)
-    app.router.add_get("/readyz", health.readyz)
-    app.router.add_get("/openapi.json", openapi.serve)
+    router = app.router
+    router.add_post("/v1/articles/{article_id}/comments", comments.submit)
+    router.add_get("/v1/articles/{article_id}/comments", articles.list_published)
+    router.add_get("/v1/articles/{article_id}/comments/count", articles.count_published)
+    router.add_get("/v1/comments/{comment_id}", comments.read)
+
+    router.add_get("/v1/moderation/queue", moderation.queue)
+    router.add_get("/v1/moderation/comments/{comment_id}", moderation.one)
+    router.add_post("/v1/moderation/comments/{comment_id}/decision", moderation.decide_one)
+    router.add_post("/v1/moderation/decisions", moderation.decide_many)
+    router.add_get("/v1/moderation/audit", moderation.audit)
+    router.add_get("/v1/moderation/stream", moderation.stream)
+    router.add_get("/v1/moderation/rules", rules.read)
+    router.add_put("/v1/moderation/rules", rules.replace)
+    router.add_get("/v1/moderation/bans", bans.list_all)
+    router.add_post("/v1/moderation/bans", bans.create)
+    router.add_delete("/v1/moderation/bans/{scope}/{hash}", bans.delete)
+
+    router.add_get("/moderation", pages.moderation)
+    router.add_static("/static/", pages.STATIC)
+    router.add_get("/healthz", health.healthz)
+    router.add_get("/readyz", health.readyz)
+    router.add_get("/openapi.json", openapi.serve)

@@ -2,6 +2,7 @@
 
 from aiohttp import web
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from rq import Queue
 
 from services.api.writer import BatchWriter
@@ -11,3 +12,5 @@ SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", Queue)
 WRITER = web.AppKey("writer", BatchWriter)
+TRANSITION = web.AppKey("transition", AsyncScript)
+"""The compare-and-set transition script (services/core/transitions.py)."""

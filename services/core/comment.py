@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from services.core.emails import email_hash, mask_email
+from services.core.masking import mask_emails
 from services.core.submission import Submission
 from services.core.text import fingerprint
 
@@ -20,6 +22,8 @@ class State(StrEnum):
     """Waiting for a moderator."""
     SPAM = "spam"
     REJECTED = "rejected"
+    REMOVED = "removed"
+    """Published once, then taken down by a moderator."""
 
 
 def now_iso(now: datetime | None = None) -> str:
@@ -88,4 +92,49 @@ def public_view(record: Mapping[str, str]) -> dict[str, Any]:
         "content": record["published_content"],
         "created_at": record["created_at"],
         "published_at": record["published_at"],
+    }
+
+
+HISTORY_STATES = ("published", "held", "spam", "rejected", "removed")
+
+
+def moderator_view(record: Mapping[str, str], history: Mapping[str, str]) -> dict[str, Any]:
+    """A comment as a moderator sees it: the text, the verdict with its reasons, the author's
+    masked email, hashes to ban by, and the author's history. Email addresses written in the
+    text, or in what a check matched, are masked here too: a moderator needs none."""
+    verdict = json.loads(record.get("verdict") or "{}")
+    reasons = [
+        {**reason, "matched": [mask_emails(m) for m in reason.get("matched", [])]}
+        for reason in verdict.get("reasons", [])
+    ]
+    decided = record.get("decision")
+    return {
+        "id": record["id"],
+        "article_id": record["article_id"],
+        "parent_id": record.get("parent_id") or None,
+        "state": record["state"],
+        "author": {
+            "name": record["author_name"],
+            "url": record.get("author_url") or None,
+            "email": record["email_masked"],
+            "email_hash": record["email_hash"],
+            "client_hash": record.get("client_hash") or None,
+        },
+        "content": mask_emails(record["content"]),
+        "created_at": record["created_at"],
+        "decided_at": record.get("decided_at") or None,
+        "verdict": {
+            "state": verdict.get("state"),
+            "spam_score": verdict.get("spam_score"),
+            "reasons": reasons,
+        },
+        "decision": {
+            "action": decided,
+            "by": record.get("decided_by", ""),
+            "reason": record.get("decision_reason", ""),
+        }
+        if decided
+        else None,
+        "author_history": {state: max(0, int(history.get(state, 0))) for state in HISTORY_STATES},
+        "links": {"self": f"/v1/moderation/comments/{record['id']}"},
     }

@@ -76,3 +76,31 @@ class InvalidQuery(Problem):
     status = 400
     title = "Invalid query"
     slug = "invalid-query"
+
+
+class Unauthorized(Problem):
+    status = 401
+    title = "Unauthorized"
+    slug = "unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"WWW-Authenticate": 'Bearer realm="comments"'}
+
+
+class Forbidden(Problem):
+    status = 403
+    title = "Forbidden"
+    slug = "forbidden"
+
+
+class StateConflict(Problem):
+    status = 409
+    title = "Conflict"
+    slug = "state-conflict"
+
+
+class InvalidRequest(Problem):
+    status = 422
+    title = "Invalid request"
+    slug = "invalid-request"

@@ -2,19 +2,37 @@
 
 PREFIX = "comments:"
 
-PENDING = f"{PREFIX}pending"
-"""Sorted set of comment ids awaiting a verdict, scored by acceptance time (ms)."""
-
-HELD = f"{PREFIX}held"
-"""Sorted set of comment ids held for a moderator, scored by the time they were held (ms)."""
-
 EVENTS = f"{PREFIX}events"
 """Stream of comment events (`comment.published`, ...), trimmed to an approximate length."""
+
+AUDIT = f"{PREFIX}audit"
+"""Stream of what moderators and admins did: decisions, bans, rule changes."""
+
+RULES = f"{PREFIX}rules"
+"""String: the moderation rules in force, as JSON with their version."""
+
+LEARNED_SPAM = f"{PREFIX}learn:spam"
+"""Hash: for each token, how many comments learned as spam held it."""
+
+LEARNED_HAM = f"{PREFIX}learn:ham"
+"""Hash: for each token, how many comments learned as genuine held it."""
+
+LEARNED_TOTALS = f"{PREFIX}learn:totals"
+"""Hash: how many comments were learned as `spam` and as `ham`."""
+
+TOKEN_NAMES = f"{PREFIX}token-names"
+"""Hash: token name -> the SHA-256 of the token."""
 
 
 def comment(comment_id: str) -> str:
     """Hash holding one comment's record."""
     return f"{PREFIX}comment:{comment_id}"
+
+
+def state_set(state: str) -> str:
+    """Sorted set of the comment ids in a non-public state (pending, held, spam, rejected,
+    removed), scored by when they entered it (ms)."""
+    return f"{PREFIX}state:{state}"
 
 
 def published(article_id: str) -> str:
@@ -32,6 +50,11 @@ def content_spread(fingerprint: str) -> str:
     return f"{PREFIX}spread:{fingerprint}"
 
 
+def known_spam(fingerprint: str) -> str:
+    """Set when a moderator marks this content spam: the same text again is spam."""
+    return f"{PREFIX}known-spam:{fingerprint}"
+
+
 def duplicate(article_id: str, email_hash: str, fingerprint: str) -> str:
     """Marks that this author sent this content to this article (intake refuses a second)."""
     return f"{PREFIX}dup:{article_id}:{email_hash}:{fingerprint}"
@@ -40,3 +63,19 @@ def duplicate(article_id: str, email_hash: str, fingerprint: str) -> str:
 def flood(kind: str, hashed: str) -> str:
     """Sorted set of an author's or a client's recent submissions, scored by time (ms)."""
     return f"{PREFIX}flood:{kind}:{hashed}"
+
+
+def author(email_hash: str) -> str:
+    """Hash: how many of this author's comments are in each state."""
+    return f"{PREFIX}author:{email_hash}"
+
+
+def ban(kind: str, hashed: str) -> str:
+    """A ban on an author (`author`, by email hash) or a client address (`client`), as JSON,
+    expiring with the ban."""
+    return f"{PREFIX}ban:{kind}:{hashed}"
+
+
+def access_token(token_hash: str) -> str:
+    """Hash: an API token's name, role and creation time, by the token's SHA-256."""
+    return f"{PREFIX}token:{token_hash}"

@@ -77,13 +77,11 @@ def spread_signal(count: int, rules: Rules) -> Signal | None:
 
 
 def published_fields(
-    record: Mapping[str, str], assessment: Assessment, censored: bool
+    record: Mapping[str, str], censor_spans: tuple[tuple[int, int], ...] = ()
 ) -> dict[str, str]:
     """The content, author name and URL as readers will see them: every email address
-    masked, and profanity masked when the verdict says to censor."""
-    content = record["content"]
-    if censored:
-        content = censor(content, assessment.content_profanity.spans)
+    masked, and the profanity at `censor_spans` masked when the verdict says to censor."""
+    content = censor(record["content"], censor_spans) if censor_spans else record["content"]
     return {
         "published_content": mask_emails(content),
         "published_name": mask_emails(record["author_name"]),

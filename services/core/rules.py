@@ -46,10 +46,18 @@ class Rules:
     """Words or phrases that hold a comment, matched in content, author name and URL."""
 
     hold_score: float = 0.5
-    """A spam score at or above this holds the comment."""
+    """A spam score at or above this holds the comment, once the filter has learned."""
 
-    spam_score: float = 0.97
+    cold_hold_score: float = 0.25
+    """The hold threshold while the filter has learned nothing: it rises to `hold_score` as
+    the filter learns, so a new site holds what it is unsure of."""
+
+    spam_score: float = 0.99
     """A spam score at or above this marks the comment spam: near-certainty only."""
+
+    audit_rate: float = 0.02
+    """The share of comments the verdict would publish or mark spam that are held instead,
+    picked at random, so moderators keep teaching the filter both kinds."""
 
     min_fill_ms: int = 2500
     """A browser form sent sooner than this after it was shown is a bot's."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from services.core.checks.signal import Action, Signal
 from services.core.checks.spam_heuristics import noisy_or
 from services.core.comment import State
+from services.core.learning import NOTHING_LEARNED, Learned, Reputation, blend
 from services.core.rules import Rules
 
 
@@ -26,18 +28,64 @@ class Verdict:
     def reasons(self) -> list[dict[str, Any]]:
         return [s.as_reason() for s in self.signals]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"state": self.state.value, "spam_score": self.spam_score, "reasons": self.reasons()}
 
-def decide(signals: list[Signal], rules: Rules) -> Verdict:
-    """Spam beats rejection beats holding beats publishing. A spam score only marks spam at
-    near-certainty (`rules.spam_score`); short of it, it holds for a person to look."""
-    score = noisy_or(s.score for s in signals if s.action == Action.SCORE)
-    actions = {s.action for s in signals}
+
+def audited(comment_id: str, rate: float) -> bool:
+    """Whether this comment is in the audit sample: random, but the same on every run."""
+    draw = int(hashlib.sha256(comment_id.encode()).hexdigest()[:8], 16) / 2**32
+    return draw < rate
+
+
+def decide(
+    signals: list[Signal],
+    rules: Rules,
+    learned: Learned = NOTHING_LEARNED,
+    reputation: Reputation | None = None,
+    audit: bool = False,
+) -> Verdict:
+    """Spam beats rejection beats holding beats publishing.
+
+    The spam score is the checks' score blended with the learned filter's (by how much it
+    has learned) and moved by the author's reputation. It marks spam only at near-certainty
+    (`rules.spam_score`); short of it, it holds for a person to look, and the hold threshold
+    is lower while the filter knows little. `audit` holds a verdict that would publish or
+    mark spam on the score alone, so moderators see a sample of them.
+    """
+    signals = list(signals)
+    checks_score = noisy_or(s.score for s in signals if s.action == Action.SCORE)
+    shift, why = (reputation.shift() if reputation else None) or (0.0, "")
+    score = blend(checks_score, learned, shift)
+    if learned.weight:
+        top = ", ".join(f"{token} {f:.2f}" for token, f in learned.clues[:5])
+        signals.append(
+            Signal(
+                "learned",
+                Action.SCORE,
+                learned.score,
+                f"the filter, learned from moderators, says {learned.score:.2f}; it counts "
+                f"{learned.weight:.0%} against the checks' {checks_score:.2f}. Strongest: {top}",
+                tuple(token for token, _ in learned.clues),
+            )
+        )
+    if why:
+        signals.append(Signal("reputation", Action.SCORE, shift, f"the author has {why}"))
+    actions = {s.action for s in signals if s.check != "learned" and s.check != "reputation"}
+    hold_at = rules.cold_hold_score + (rules.hold_score - rules.cold_hold_score) * learned.weight
     if Action.SPAM in actions or score >= rules.spam_score:
         state = State.SPAM
     elif Action.REJECT in actions:
         state = State.REJECTED
-    elif Action.HOLD in actions or score >= rules.hold_score:
+    elif Action.HOLD in actions or score >= hold_at:
         state = State.HELD
     else:
         state = State.PUBLISHED
+    if audit and (state == State.PUBLISHED or (state == State.SPAM and Action.SPAM not in actions)):
+        signals.append(
+            Signal(
+                "audit", Action.HOLD, 0.0, f"picked at random for a moderator to check ({state})"
+            )
+        )
+        state = State.HELD
     return Verdict(state, round(score, 4), tuple(signals))

@@ -1,22 +1,31 @@
-"""What a worker process holds for its jobs: settings, a Redis client and the scripts, made once."""
+"""What a worker process holds for its jobs: settings, a Redis client, the scripts, and the
+rules in force (looked up again every few seconds), made once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from redis import Redis
 from redis.commands.core import Script
 
+from services.core import keys
 from services.core.moderation import profanity_matcher
 from services.core.rules import Rules
+from services.core.rules_store import StoredRules, parse_stored
 from services.core.settings import Settings
 from services.core.transitions import TRANSITION
+
+RULES_TTL = 2.0
+"""Seconds a worker keeps the rules before looking again: how soon a change takes effect."""
 
 
 @dataclass
 class WorkerContext:
     settings: Settings
+    _rules: StoredRules | None = field(default=None, repr=False)
+    _rules_read_at: float = 0.0
 
     @cached_property
     def redis(self) -> Redis:
@@ -28,7 +37,12 @@ class WorkerContext:
         return self.redis.register_script(TRANSITION)
 
     def rules(self) -> Rules:
-        return self.settings.rules
+        now = time.monotonic()
+        if self._rules is None or now - self._rules_read_at > RULES_TTL:
+            self._rules = parse_stored(self.redis.get(keys.RULES), self.settings.rules)  # type: ignore[arg-type]
+            self._rules_read_at = now
+            profanity_matcher(self._rules.rules.profanity_allowlist)  # build it now, once
+        return self._rules.rules
 
 
 _context: WorkerContext | None = None

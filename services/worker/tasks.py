@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from services.core import keys
-from services.core.checks.signal import Signal
+from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
-from services.core.moderation import (
-    assess,
-    counts_for_spread,
-    published_fields,
-    spread_signal,
-)
-from services.core.rules import Rules
-from services.core.transitions import Transition, published_event
-from services.core.verdict import decide
-from services.worker.context import WorkerContext, current
+from services.core.learning import Reputation, features, score
+from services.core.moderation import assess, counts_for_spread, published_fields, spread_signal
+from services.core.transitions import Transition
+from services.core.verdict import audited, decide
+from services.worker.context import current
 
 log = logging.getLogger(__name__)
 
@@ -34,44 +30,73 @@ def moderate(comment_id: str) -> str:
     rules = ctx.rules()
     now_ms = int(time.time() * 1000)
     assessment = assess(record, rules)
-    signals = assessment.signals
-    if spread := _content_spread(ctx, record, rules, now_ms):
+    checks = [s.check for s in assessment.signals]
+    tokens = features(
+        record["content"], record["author_name"], record.get("author_url", ""), checks
+    )
+
+    # Everything else the verdict needs from Redis, in one round trip.
+    pipe = ctx.redis.pipeline(transaction=False)
+    pipe.hmget(keys.LEARNED_SPAM, tokens)
+    pipe.hmget(keys.LEARNED_HAM, tokens)
+    pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham"])
+    pipe.hgetall(keys.author(record["email_hash"]))
+    pipe.get(keys.ban("author", record["email_hash"]))
+    pipe.get(keys.ban("client", record.get("client_hash") or "-"))
+    pipe.exists(keys.known_spam(record["fingerprint"]))
+    spreads = counts_for_spread(record["content"], rules)
+    if spreads:
+        key, window_ms = keys.content_spread(record["fingerprint"]), rules.duplicate_window_s * 1000
+        # The same article/author pair counts once: a second run of the job changes nothing.
+        pipe.zadd(key, {f"{record['article_id']}|{record['email_hash']}": now_ms})
+        pipe.zremrangebyscore(key, "-inf", now_ms - window_ms)
+        pipe.zcard(key)
+        pipe.pexpire(key, window_ms)
+    found: list[Any] = pipe.execute()
+    spam_counts, ham_counts, totals, history, author_ban, client_ban, known = found[:7]
+
+    signals = list(assessment.signals)
+    if author_ban or client_ban:
+        signals.append(
+            Signal("banned", Action.REJECT, 0.0, "the author or their address is banned")
+        )
+    if known:
+        signals.append(
+            Signal("known_spam", Action.SPAM, 1.0, "a moderator marked the same text spam")
+        )
+    if spreads and (spread := spread_signal(found[9], rules)):
         signals.append(spread)
-    verdict = decide(signals, rules)
-    when = now_iso()
+    learned = score(
+        tokens,
+        [int(c or 0) for c in spam_counts],
+        [int(c or 0) for c in ham_counts],
+        int(totals[0] or 0),
+        int(totals[1] or 0),
+    )
+    verdict = decide(
+        signals,
+        rules,
+        learned,
+        Reputation.from_counts(history),
+        audited(comment_id, rules.audit_rate),
+    )
     published: dict[str, str] = {}
-    event = None
     if verdict.state == State.PUBLISHED:
-        published = published_fields(record, assessment, verdict.censor)
-        event = published_event(record, published, when)
+        spans = assessment.content_profanity.spans if verdict.censor else ()
+        published = published_fields(record, spans)
     transition = Transition(
-        comment_id=comment_id,
-        article_id=record["article_id"],
-        expected=(State.PENDING,),
+        record=record,
+        expected=State.PENDING,
         new_state=verdict.state,
-        now_iso=when,
+        now_iso=now_iso(),
         now_ms=now_ms,
-        verdict={"state": verdict.state.value, "spam_score": verdict.spam_score,
-                 "reasons": verdict.reasons()},
+        verdict=verdict.as_dict(),
         published=published,
-        event=event,
-    )  # fmt: skip
-    applied, found = ctx.transition(keys=transition.keys(), args=transition.args())
-    return verdict.state.value if applied else str(found)
-
-
-def _content_spread(
-    ctx: WorkerContext, record: dict[str, str], rules: Rules, now_ms: int
-) -> Signal | None:
-    """The same content sent for many articles or by many authors within the window is spam.
-    Counting the same article/author pair once keeps a second run of the job harmless."""
-    if not counts_for_spread(record["content"], rules):
-        return None
-    key = keys.content_spread(record["fingerprint"])
-    window_ms = rules.duplicate_window_s * 1000
-    pipe = ctx.redis.pipeline(transaction=True)
-    pipe.zadd(key, {f"{record['article_id']}|{record['email_hash']}": now_ms})
-    pipe.zremrangebyscore(key, "-inf", now_ms - window_ms)
-    pipe.zcard(key)
-    pipe.pexpire(key, window_ms)
-    return spread_signal(pipe.execute()[2], rules)
+        # What the site publishes and nobody objects to counts as genuine; a moderator's
+        # later decision on it retrains it.
+        learn_as="ham" if verdict.state == State.PUBLISHED else "",
+        tokens=tuple(tokens),
+        fields={"checks": ",".join(checks)},
+    )
+    applied, state, _ = ctx.transition(keys=transition.keys(), args=transition.args())
+    return verdict.state.value if applied else str(state)

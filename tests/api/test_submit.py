@@ -44,7 +44,7 @@ async def test_a_valid_comment_is_accepted_stored_and_queued(
     assert record["author_name"] == "Ada Lovelace"
     assert record["email_masked"] == "a***@e***.com"
     assert len(record["email_hash"]) == 64
-    assert redis.zscore(keys.PENDING, comment_id) is not None
+    assert redis.zscore(keys.state_set("pending"), comment_id) is not None
 
     job = Job.fetch(
         queues.moderation_job_id(comment_id),

@@ -46,21 +46,26 @@ def wait_for(predicate: Any, timeout: float, what: str) -> Any:
 def service(tmp_path: Path) -> Any:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services", "up", "--port", str(port), "--workers", "2",
-         "--data-dir", str(tmp_path / "data")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    env["COMMENTS_AUDIT_RATE"] = "0"  # no random audit sample: the tests know each verdict
+    # Output to a file: a pipe nobody reads would fill and stall the service.
+    with open(tmp_path / "up.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services", "up", "--port", str(port), "--workers", "2",
+             "--data-dir", str(tmp_path / "data")],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: request("GET", f"{base}/readyz")[0] == 200, 30, "the API")
         yield base, process, tmp_path / "data"
     finally:
         if process.poll() is None:
-            process.kill()
-        process.wait()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def post(base: str, content: str, email: str = "ada@example.com") -> dict[str, Any]:
@@ -103,9 +108,10 @@ def test_up_moderates_publishes_and_stops_cleanly(service: Any) -> None:
     assert final_status(base, profane)["status"] == "held"  # the default policy
 
     process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, output.decode()
-    assert b"Traceback" not in output, output.decode()
+    process.wait(60)
+    output = (data_dir.parent / "up.log").read_text()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
     assert (data_dir / "valkey" / "appendonlydir").is_dir()
     assert (data_dir / "secret").stat().st_mode & 0o077 == 0
 
@@ -126,3 +132,69 @@ def test_up_stops_with_a_clear_message_when_the_port_is_taken(tmp_path: Path) ->
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def comments_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
+    return subprocess.run(
+        [sys.executable, "-m", "services", *args, "--data-dir", str(data_dir)],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+
+
+def authed(
+    method: str, url: str, token: str, body: dict[str, Any] | None = None
+) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url, data=data, method=method,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(req, timeout=5) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_a_moderator_and_an_admin_work_a_running_service(service: Any) -> None:
+    base, process, data_dir = service
+    made = comments_cli(data_dir, "token", "create", "--role", "moderator", "--name", "alice")
+    assert made.returncode == 0, made.stderr
+    moderator = made.stdout.strip()
+    admin = comments_cli(data_dir, "token", "create", "--role", "admin", "--name", "root")
+    admin_token = admin.stdout.strip()
+    site = comments_cli(data_dir, "token", "create", "--role", "site", "--name", "news")
+    assert "alice\tmoderator" in comments_cli(data_dir, "token", "list").stdout
+
+    # No token, or a site token, gets 401 or 403.
+    assert authed("GET", f"{base}/v1/moderation/queue", "")[0] == 401
+    assert authed("GET", f"{base}/v1/moderation/queue", site.stdout.strip())[0] == 403
+
+    # A comment with three links waits in the queue with its reason; approved, it is public.
+    held = post(base, "See https://a.example/1 https://b.example/2 https://c.example/3")
+    assert final_status(base, held)["status"] == "held"
+    status, queue = authed("GET", f"{base}/v1/moderation/queue", moderator)
+    [item] = queue["items"]
+    assert item["id"] == held["id"]
+    assert any(r["check"] == "links" for r in item["verdict"]["reasons"])
+    decided = authed(
+        "POST", f"{base}/v1/moderation/comments/{held['id']}/decision", moderator,
+        {"action": "approve"},
+    )  # fmt: skip
+    assert decided[0] == 200
+    listed = request("GET", f"{base}/v1/articles/a1/comments")[1]["comments"]
+    assert [c["id"] for c in listed] == [held["id"]]
+
+    # A rules change is obeyed by the running workers within seconds, without a restart.
+    status, current = authed("GET", f"{base}/v1/moderation/rules", admin_token)
+    rules = {**current["rules"], "disallowed_words": ["miracle cure"]}
+    assert authed("PUT", f"{base}/v1/moderation/rules", admin_token,
+                  {"version": current["version"], "rules": rules})[0] == 200  # fmt: skip
+    time.sleep(2.5)  # the workers' rules are at most 2 s old
+    spam = post(base, "Try this Miracle Cure today", "d@x.org")
+    assert final_status(base, spam)["status"] == "spam"
+
+    # A revoked token stops working at once.
+    assert comments_cli(data_dir, "token", "revoke", "alice").returncode == 0
+    assert authed("GET", f"{base}/v1/moderation/queue", moderator)[0] == 401

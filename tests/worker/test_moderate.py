@@ -33,13 +33,15 @@ async def status_of(client: TestClient, comment_id: str) -> dict[str, Any]:
     return body
 
 
-def events(redis: Redis) -> list[dict[str, Any]]:
+def events(redis: Redis, kind: str = "comment.published") -> list[dict[str, Any]]:
+    """The events of one kind on the stream, each checked against the event schema."""
     found = []
     for _id, fields in redis.xrange(keys.EVENTS):
         data = json.loads(fields["data"])
         validator("comment-event.schema.json").validate(data)
-        assert fields["type"] == data["type"] and fields["comment_id"] == data["comment"]["id"]
-        found.append(data)
+        assert (fields["type"], fields["comment_id"]) == (data["type"], data["comment_id"])
+        if data["type"] == kind:
+            found.append(data)
     return found
 
 
@@ -60,7 +62,7 @@ async def test_a_clean_comment_is_published_listed_and_announced(
     [event] = events(redis)
     assert event["type"] == "comment.published"
     assert event["comment"] == listed["comments"][0]
-    assert redis.zscore(keys.PENDING, comment_id) is None
+    assert redis.zscore(keys.state_set("pending"), comment_id) is None
 
 
 async def test_three_links_are_held_with_the_reason(
@@ -71,13 +73,14 @@ async def test_three_links_are_held_with_the_reason(
     )
     moderate_all(settings)
     assert (await status_of(client, comment_id))["status"] == "held"
-    assert redis.zscore(keys.HELD, comment_id) is not None
+    assert redis.zscore(keys.state_set("held"), comment_id) is not None
     reasons = verdict(redis, comment_id)["reasons"]
     [links] = [r for r in reasons if r["check"] == "links"]
     assert links["action"] == "hold"
     assert links["detail"] == "3 links, more than 2"
     assert len(links["matched"]) == 3
     assert events(redis) == []
+    assert [e["comment_id"] for e in events(redis, "comment.held")] == [comment_id]
     assert (await (await client.get(ARTICLE)).json())["comments"] == []
 
 

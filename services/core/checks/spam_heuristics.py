@@ -26,6 +26,10 @@ PHRASE_SIGNS: dict[str, tuple[float, str, tuple[str, ...]]] = {
         "our site", "our page", "our new", "our music", "follow me", "follow my", "like my",
         "share my", "add me", "support me", "sub to my", "sub 4 sub", "sub4sub",
         "subscribe to my", "subscribe to me", "sub me", "subscribe me", "vote for me",
+        "check me out", "check us out", "check our", "my playlist", "my podcast", "my stream",
+        "my instagram", "my twitter", "my tiktok", "my twitch", "my facebook", "my art",
+        "my business", "my company", "my product", "our product", "our company", "our store",
+        "our shop", "our app",
     )),
     "subscribe": (0.35, "asks for subscribers", ("subscribe", "subscribers", "subs")),
     "call_to_action": (0.3, "urges the reader to click, visit or act", (
@@ -34,8 +38,8 @@ PHRASE_SIGNS: dict[str, tuple[float, str, tuple[str, ...]]] = {
         "don't miss", "act now", "limited time",
     )),
     "appeal": (0.3, "appeals to the reader for attention, votes or money", (
-        "check out", "check it out", "please help", "help me get", "donate", "donation",
-        "fundraiser", "gofundme", "vote for", "please share", "spread the word",
+        "check out", "check it out", "check this out", "please help", "help me get", "donate",
+        "donation", "fundraiser", "gofundme", "vote for", "please share", "spread the word",
     )),
     "commercial": (0.3, "commercial or money-making words", (
         "free", "win", "winner", "won", "prize", "cash", "earn", "income", "make money",
@@ -63,6 +67,8 @@ LINK_WEIGHT = 0.5
 0.5 a link alone holds the comment for a moderator, until the author has earned trust."""
 SHORTENER_WEIGHT = 0.6
 """A link through a URL shortener hides where it goes: genuine writers rarely need one."""
+DOMAIN_WEIGHT = 0.4
+"""A web site named without a link (`example.com`, `example . com`): a way round link limits."""
 LINK_ONLY_WEIGHT = 0.6
 SHOUTING_WEIGHT = 0.3
 REPEATS_WEIGHT = 0.15
@@ -81,6 +87,10 @@ _WEBSITE = re.compile(
     r"(?i)https?://|www\.|\w\.(?:com|net|org|info|biz|xyz|io|co|shop|online|site|store)\b"
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+_BARE_DOMAIN = re.compile(
+    r"(?i)(?<![\w@.-])[a-z0-9][a-z0-9-]{1,62}\s?\.\s?"
+    r"(?:com|net|org|info|biz|io|co|me|tv|ru|xyz|online|site|shop|store|app|ly|gl)(?![\w-])"
+)
 
 
 class PhraseIndex:
@@ -157,6 +167,8 @@ def _count(text: str, ascii_bytes: bytes, test: Callable[[str], bool]) -> int:
 
 def _link_signs(content: str, links: list[str]) -> list[Signal]:
     if not links:
+        if "." in content and (domains := _distinct_matches(_BARE_DOMAIN, content)):
+            return [Signal("spam:domain", Action.SCORE, DOMAIN_WEIGHT, "names a web site", domains)]
         return []
     signals = [Signal("spam:link", Action.SCORE, LINK_WEIGHT, "contains a link", tuple(links[:5]))]
     hosts = {host_of(link) for link in links}
@@ -170,6 +182,10 @@ def _link_signs(content: str, links: list[str]) -> list[Signal]:
     if len(_LETTERS.findall(rest)) < 15:
         signals.append(Signal("spam:link_only", Action.SCORE, LINK_ONLY_WEIGHT, "little but links"))
     return signals
+
+
+def _distinct_matches(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.group().casefold() for m in pattern.finditer(text)))
 
 
 def noisy_or(scores: Iterable[float]) -> float:

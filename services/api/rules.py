@@ -1,0 +1,63 @@
+"""`GET/PUT /v1/moderation/rules`: the moderation rules in force, versioned and audited."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from services.api.auth import IDENTITY, Identity, requires
+from services.api.bodies import json_body
+from services.api.state import REDIS, SETTINGS
+from services.core import keys
+from services.core.access import Role
+from services.core.comment import now_iso
+from services.core.errors import StateConflict
+from services.core.rules import Rules
+from services.core.rules_store import StoredRules, parse_stored
+from services.core.transitions import AUDIT_MAXLEN
+
+# KEYS: rules, audit. ARGV: the version replaced, the new rules JSON, audit JSON, audit max.
+# Returns -1 when stored, else the version in force (the caller's was stale).
+REPLACE = """
+local current = redis.call('GET', KEYS[1])
+local version = 0
+if current then version = cjson.decode(current)['version'] end
+if version ~= tonumber(ARGV[1]) then return version end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'data', ARGV[3])
+return -1
+"""
+
+
+@requires(Role.MODERATOR)
+async def read(request: web.Request) -> web.Response:
+    raw = await request.app[REDIS].get(keys.RULES)
+    stored = parse_stored(str(raw) if raw else None, request.app[SETTINGS].rules)
+    return web.json_response(stored.as_dict())
+
+
+@requires(Role.ADMIN)
+async def replace(request: web.Request) -> web.Response:
+    body = await json_body(request, "moderation-rules-update.schema.json")
+    identity: Identity = request[IDENTITY]
+    stored = StoredRules(
+        Rules.from_dict(body["rules"]), body["version"] + 1, now_iso(), identity.name
+    )
+    audit = {
+        "at": stored.updated_at,
+        "actor": identity.name,
+        "role": identity.role.value,
+        "action": "rules",
+        "version": stored.version,
+        "rules": body["rules"],
+    }
+    result = await request.app[REDIS].eval(
+        REPLACE, 2, keys.RULES, keys.AUDIT, body["version"], stored.as_json(), json.dumps(audit),
+        AUDIT_MAXLEN,
+    )  # fmt: skip
+    if result != -1:
+        raise StateConflict(
+            f"The rules changed meanwhile: version {result} is in force, not {body['version']}."
+        )
+    return web.json_response(stored.as_dict())

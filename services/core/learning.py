@@ -1,0 +1,166 @@
+"""Learning from moderators: a token-based Bayesian spam filter (Robinson's per-token
+estimates combined by Fisher's chi-square method, as SpamBayes does) and author reputation.
+
+The filter learns only from moderator decisions. Its features are the comment's words and
+word pairs, the domains it links to, a few shape features, and which of the fixed checks
+fired: so it also learns how far to trust each check on this site. Its score is blended with
+the fixed checks' score by how much it has seen of both spam and genuine comments, so a new
+site starts from the checks alone and hands over as moderators decide.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from services.core.checks.links import find_links, host_of
+from services.core.checks.spam_heuristics import words_of
+from services.core.text import fold
+
+STRENGTH = 0.45
+"""Robinson's s: how strongly an unseen or rarely seen token is pulled towards 0.5."""
+NEUTRAL = 0.5
+"""Robinson's x: the probability assumed for a token never seen."""
+MIN_DISTANCE = 0.1
+"""Tokens whose estimate is within this of 0.5 say nothing and are left out."""
+MAX_CLUES = 150
+"""At most this many of the strongest tokens decide a score."""
+TRUST_AFTER = 20
+"""Decisions of each kind (spam and genuine) after which the filter's score counts fully."""
+MAX_TOKENS = 400
+"""A long comment is judged on its first tokens; enough to decide, bounded in cost."""
+
+
+@dataclass(frozen=True)
+class Learned:
+    score: float
+    """The filter's probability of spam, 0.5 when it knows nothing."""
+    weight: float
+    """How much the filter's score counts, from 0 (nothing learned) to 1."""
+    clues: tuple[tuple[str, float], ...]
+    """The strongest tokens and their estimates, for the reasons a moderator reads."""
+
+
+def features(content: str, author_name: str, author_url: str, checks: Iterable[str]) -> list[str]:
+    """The tokens the filter learns from and judges by; each counted once per comment."""
+    words = [w for w in words_of(fold(content)) if 1 < len(w) <= 30]
+    found: dict[str, None] = {}
+    for i, word in enumerate(words):
+        found.setdefault("#" if word.isdigit() else word, None)
+        if i + 1 < len(words):
+            found.setdefault(f"{word} {words[i + 1]}", None)
+        if len(found) >= MAX_TOKENS:
+            break
+    for link in find_links(content):
+        if host := host_of(link):
+            found.setdefault(f"domain:{host.removeprefix('www.')}", None)
+    found.setdefault(f"length:{_bucket(len(content))}", None)
+    found.setdefault(f"words:{_bucket(len(words))}", None)
+    if author_url:
+        found.setdefault("author:url", None)
+    for word in words_of(author_name)[:5]:
+        found.setdefault(f"name:{word}", None)
+    for check in checks:
+        found.setdefault(f"check:{check}", None)
+    return list(found)
+
+
+def _bucket(n: int) -> int:
+    """0, 1, 2, 4, 8, ...: the order of magnitude of a count."""
+    return 0 if n == 0 else 1 << (n.bit_length() - 1)
+
+
+def score(
+    tokens: Sequence[str],
+    spam_counts: Sequence[int],
+    ham_counts: Sequence[int],
+    spam_total: int,
+    ham_total: int,
+) -> Learned:
+    """The filter's verdict on `tokens`, given how many spam and genuine comments each token
+    appeared in (`spam_counts[i]`, `ham_counts[i]`) out of all it learned from."""
+    weight = min(spam_total, ham_total, TRUST_AFTER) / TRUST_AFTER
+    if not spam_total or not ham_total:
+        return NOTHING_LEARNED
+    estimates = []
+    for token, spam, ham in zip(tokens, spam_counts, ham_counts, strict=True):
+        seen = spam + ham
+        if not seen:
+            continue
+        spam_ratio, ham_ratio = spam / spam_total, ham / ham_total
+        p = spam_ratio / (spam_ratio + ham_ratio)
+        f = (STRENGTH * NEUTRAL + seen * p) / (STRENGTH + seen)
+        if abs(f - NEUTRAL) >= MIN_DISTANCE:
+            estimates.append((abs(f - NEUTRAL), token, f))
+    estimates.sort(reverse=True)
+    clues = [(token, f) for _, token, f in estimates[:MAX_CLUES]]
+    return Learned(_fisher([f for _, f in clues]), weight, tuple(clues[:8]))
+
+
+def _fisher(estimates: Sequence[float]) -> float:
+    """Fisher's method: how unlikely the estimates are if the comment were genuine, against
+    how unlikely if it were spam, as one probability of spam (SpamBayes's chi2_spamprob)."""
+    if not estimates:
+        return NEUTRAL
+    n = len(estimates)
+    spamminess = 1.0 - _chi2_q(-2.0 * sum(math.log(1.0 - f) for f in estimates), 2 * n)
+    hamminess = 1.0 - _chi2_q(-2.0 * sum(math.log(f) for f in estimates), 2 * n)
+    return (spamminess - hamminess + 1.0) / 2.0
+
+
+def _chi2_q(x2: float, degrees: int) -> float:
+    """P(chi-square with `degrees` (even) degrees of freedom >= x2)."""
+    m = x2 / 2.0
+    term = total = math.exp(-m)
+    for i in range(1, degrees // 2):
+        term *= m / i
+        total += term
+    return min(total, 1.0)
+
+
+NOTHING_LEARNED = Learned(NEUTRAL, 0.0, ())
+
+
+@dataclass(frozen=True)
+class Reputation:
+    published: int = 0
+    held: int = 0
+    spam: int = 0
+    rejected: int = 0
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, str | int]) -> Reputation:
+        return cls(
+            **{
+                k: max(0, int(counts.get(k, 0) or 0))
+                for k in ("published", "held", "spam", "rejected")
+            }
+        )
+
+    def shift(self) -> tuple[float, str] | None:
+        """A move of the spam score's log-odds, and why: an author with comments published
+        and none marked spam passes more easily; one with spam behind them, less."""
+        if self.spam:
+            return 2.0 + min(self.spam, 3), f"{self.spam} earlier comment(s) marked spam"
+        if self.published >= 2 and not self.rejected:
+            return -0.5 * min(self.published, 6), f"{self.published} earlier comments published"
+        return None
+
+
+def blend(checks_score: float, learned: Learned, reputation_shift: float) -> float:
+    """One spam score: the fixed checks' score and the filter's, weighted by what the filter
+    has learned, then moved by the author's reputation (in log-odds)."""
+    mixed = (1.0 - learned.weight) * checks_score + learned.weight * learned.score
+    if reputation_shift:
+        mixed = _logistic(_logit(mixed) + reputation_shift)
+    return mixed
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
