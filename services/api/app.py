@@ -14,6 +14,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from services.api.cors import cors
 from services.api.jobs import moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.routes import setup_routes
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[problems])
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[problems, cors])
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_redis)
     setup_routes(app)

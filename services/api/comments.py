@@ -6,12 +6,14 @@ import re
 
 from aiohttp import web
 
+from services.api.auth import identify
 from services.api.intake import accept
 from services.api.state import QUEUE, REDIS, SETTINGS, WRITER
 from services.core import keys
+from services.core.access import Role
 from services.core.comment import self_link, status_view
 from services.core.emails import keyed_hash
-from services.core.errors import NotFound, UnsupportedMediaType
+from services.core.errors import Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from services.core.ids import is_comment_id
 from services.core.schemas import schemas
 from services.core.submission import decode_form, decode_json, parse
@@ -25,6 +27,8 @@ DECODERS = {
 
 
 async def submit(request: web.Request) -> web.Response:
+    if request.app[SETTINGS].submit_requires_token:
+        await _require_site_token(request)
     article_id = article_id_of(request)
     decode = DECODERS.get(request.content_type)
     if decode is None or (request.charset or "utf-8").lower() not in {"utf-8", "utf8"}:
@@ -55,6 +59,14 @@ async def read(request: web.Request) -> web.Response:
     if not record:
         raise NotFound(f"There is no comment {comment_id}.")
     return web.json_response(status_view(record))
+
+
+async def _require_site_token(request: web.Request) -> None:
+    identity = await identify(request)
+    if identity is None:
+        raise Unauthorized("Posting comments needs a site token here.")
+    if not identity.role.covers(Role.SITE):
+        raise Forbidden("Posting comments needs a site token.")
 
 
 def article_id_of(request: web.Request) -> str:

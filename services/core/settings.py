@@ -61,6 +61,14 @@ class Settings:
     flood_client: Limit = Limit(10, 60)
     """Most comments one client address may send per window (COMMENTS_FLOOD_CLIENT)."""
 
+    cors_origins: tuple[str, ...] = ()
+    """Origins whose pages may call the public routes from a browser, e.g.
+    `https://news.example` (COMMENTS_CORS_ORIGINS, comma-separated; `*` for any)."""
+
+    submit_requires_token: bool = False
+    """Whether posting a comment needs a site token (COMMENTS_SUBMIT_REQUIRES_TOKEN). Off by
+    default, so a browser form can post; on for sites that post from their backend."""
+
     rate_limits: bool = True
     """`COMMENTS_RATE_LIMITS=off` turns the per-client and per-author limits off, for
     benchmarks; every other check still runs."""

@@ -235,3 +235,51 @@ async def test_a_lost_redis_is_503_with_retry_after(aiohttp_client, tmp_path) ->
     assert response.headers["Retry-After"] == "1"
     assert (await response.json(content_type=None))["title"] == "Service Unavailable"
     assert (await client.get("/readyz")).status == 503
+
+
+async def test_cors_answers_only_configured_origins(aiohttp_client, settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from services.api.app import create_app
+
+    client = await aiohttp_client(
+        create_app(replace(settings, cors_origins=("https://news.example",)))
+    )
+    preflight = {
+        "Origin": "https://news.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    ok = await client.options(URL, headers=preflight)
+    assert ok.status == 204
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://news.example"
+    assert "POST" in ok.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in ok.headers["Access-Control-Allow-Headers"]
+    refused = await client.options(URL, headers={**preflight, "Origin": "https://evil.example"})
+    assert refused.status == 403
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    posted = await client.post(
+        URL, json=valid_submission(), headers={"Origin": "https://news.example"}
+    )
+    assert posted.headers["Access-Control-Allow-Origin"] == "https://news.example"
+    assert "Location" in posted.headers["Access-Control-Expose-Headers"]
+    other = await client.post(
+        URL, json=valid_submission(), headers={"Origin": "https://evil.example"}
+    )
+    assert "Access-Control-Allow-Origin" not in other.headers
+    moderation = await client.get(
+        "/v1/moderation/queue", headers={"Origin": "https://news.example"}
+    )
+    assert "Access-Control-Allow-Origin" not in moderation.headers
+
+
+async def test_a_site_token_can_be_required_to_submit(aiohttp_client, settings, redis) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from services.api.app import create_app
+    from tests.helpers import token
+
+    client = await aiohttp_client(create_app(replace(settings, submit_requires_token=True)))
+    assert (await client.post(URL, json=valid_submission())).status == 401
+    response = await client.post(URL, json=valid_submission(), headers=token(redis, "site"))
+    assert response.status == 202
