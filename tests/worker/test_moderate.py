@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core import keys
-from services.core.rules import ProfanityPolicy, Rules
+from services.core.rules import ProfanityPolicy
 from services.core.schemas import validator
 from services.core.settings import Settings
 from services.worker.context import configure
@@ -102,7 +102,7 @@ async def test_a_disguised_profane_word_follows_the_policy(
 ) -> None:
     from services.api.app import create_app
 
-    settings = replace(settings, rules=Rules(profanity_policy=policy))
+    settings = replace(settings, rules=replace(settings.rules, profanity_policy=policy))
     client = await aiohttp_client(create_app(settings))
     comment_id = await submit(client, "What a load of Ｓ.Н.І.Т, honestly.")
     moderate_all(settings)
@@ -161,7 +161,9 @@ async def test_a_bot_filling_a_browser_form_gets_202_and_spam(
 async def test_operator_word_lists(aiohttp_client: Any, redis: Redis, settings: Settings) -> None:
     from services.api.app import create_app
 
-    rules = Rules(disallowed_words=("cheap pills",), moderation_words=("lawsuit",))
+    rules = replace(
+        settings.rules, disallowed_words=("cheap pills",), moderation_words=("lawsuit",)
+    )
     settings = replace(settings, rules=rules)
     client = await aiohttp_client(create_app(settings))
     spam = await submit(client, "Get CHEAP   pills here")
