@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from services.core import embedded_redis
+from services.core.process import die_with_parent
 
 SERVICE_ENV = "service.env"
 """In the data directory while `comments up` runs: the REDIS_URL it uses."""
@@ -34,7 +35,9 @@ class Child:
 
     def start(self) -> None:
         # Its own session: Ctrl-C reaches only us, and we stop the children in order.
-        self.process = subprocess.Popen(self.args, env=self.env, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.args, env=self.env, start_new_session=True, preexec_fn=die_with_parent
+        )
         self.started_at = time.monotonic()
 
     def stop(self, timeout: float) -> None:

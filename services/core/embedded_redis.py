@@ -12,6 +12,8 @@ from pathlib import Path
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from services.core.process import die_with_parent
+
 
 class ServerNotFound(RuntimeError):
     """No valkey-server or redis-server binary is installed."""
@@ -82,7 +84,9 @@ def start(data_dir: Path, *, durable: bool = True, port: int | None = None) -> E
             "--logfile", "server.log",
         ]  # fmt: skip
         # Its own session: a Ctrl-C in the terminal must not stop it before the workers finish.
-        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent
+        )
         server = EmbeddedServer(process, chosen, data_dir)
         if _wait_until_up(server):
             return server

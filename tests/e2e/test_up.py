@@ -198,3 +198,18 @@ def test_a_moderator_and_an_admin_work_a_running_service(service: Any) -> None:
     # A revoked token stops working at once.
     assert comments_cli(data_dir, "token", "revoke", "alice").returncode == 0
     assert authed("GET", f"{base}/v1/moderation/queue", moderator)[0] == 401
+
+
+def test_a_killed_up_leaves_no_process_behind(service: Any) -> None:
+    base, process, _ = service
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert len(children) >= 3  # Valkey, the API, the workers
+    process.kill()
+    process.wait()
+
+    def gone() -> bool:
+        return all(not Path(f"/proc/{pid}").exists() for pid in children)
+
+    wait_for(gone, 15, "the children to stop")
