@@ -52,7 +52,7 @@ def comment_text(n: int) -> str:
 
 
 async def load_comments(settings: Settings, count: int) -> None:
-    from services.api.intake import accept
+    from services.api.intake import Submitter, accept
     from services.api.jobs import moderation_queue
     from services.api.writer import BatchWriter
 
@@ -65,7 +65,7 @@ async def load_comments(settings: Settings, count: int) -> None:
         submission = Submission(
             f"Reader {n}", f"reader{n}@example.com", None, comment_text(n), None
         )
-        await accept(redis, writer, queue, settings, f"article-{n % 50}", submission, "")
+        await accept(redis, writer, queue, settings, f"article-{n % 50}", submission, Submitter(""))
 
     for start in range(0, count, 200):
         await asyncio.gather(*(one(n) for n in range(start, min(count, start + 200))))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from services.core import logs
 from services.core.access import Role
 from services.core.rules import Rules
 from services.core.settings import Settings, SettingsError
@@ -17,6 +17,10 @@ from services.core.settings import Settings, SettingsError
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="comments", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    beside = argparse.ArgumentParser(add_help=False)
+    beside.add_argument(
+        "--data-dir", type=Path, default=Path(".comments"), help="of the `comments up` to use"
+    )
 
     up = commands.add_parser(
         "up",
@@ -38,13 +42,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     worker = commands.add_parser("worker", help="run one moderation worker (from the environment)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
 
+    commands.add_parser(
+        "reconcile",
+        parents=[beside],
+        help="re-enqueue comments stuck in pending, hold those that keep failing (one pass)",
+    )
+
     token = commands.add_parser(
         "token",
         help="create, list or revoke API tokens (of the `comments up` in --data-dir, or REDIS_URL)",
-    )
-    beside = argparse.ArgumentParser(add_help=False)
-    beside.add_argument(
-        "--data-dir", type=Path, default=Path(".comments"), help="of the `comments up` to use"
     )
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
     create = token_commands.add_parser(
@@ -82,18 +88,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(run_up(args.host, args.port, args.workers, args.data_dir))
         overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
         environ: dict[str, str] = dict(os.environ)
-        if args.command == "token":
+        if args.command in {"token", "reconcile"}:
             from services.supervisor import local_environment
 
             environ = {**local_environment(args.data_dir), **environ}
         settings = Settings.from_env(environ, **overrides)
     except SettingsError as e:
         parser.exit(2, f"comments: {e}\n")
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(settings.log_level)
     if args.command == "token":
         sys.exit(_token_command(args, settings))
+    if args.command == "reconcile":
+        sys.exit(_reconcile_command(settings))
     if args.command == "api":
         from services.api.main import run as run_api
 
@@ -156,4 +162,23 @@ def _eval_command(args: argparse.Namespace) -> int:
             print(report(path, triage, windows, refused), end="\n\n", flush=True)
     if len(args.files) > 1:
         print(overall.report("all files, in order").split("\nchecks")[0])
+    return 0
+
+
+def _reconcile_command(settings: Settings) -> int:
+    import json
+
+    from redis import Redis
+
+    from services.worker.reconcile import reconcile
+
+    report = reconcile(
+        Redis.from_url(settings.redis_url, decode_responses=True),
+        Redis.from_url(settings.redis_url),
+        settings,
+    )
+    if report is None:
+        print("comments reconcile: another reconciler is running", file=sys.stderr)
+        return 1
+    print(json.dumps(vars(report)))
     return 0

@@ -103,10 +103,12 @@ def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    reconciler = _Reconciler(env)
     try:
         for child in [api, *pool]:
             child.start()
         while not stopping:
+            reconciler.maybe_run()
             for child in [api, *pool]:
                 assert child.process is not None
                 code = child.process.poll()
@@ -135,3 +137,36 @@ def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
         if server:
             server.stop()
         (data_dir / SERVICE_ENV).unlink(missing_ok=True)
+
+
+class _Reconciler:
+    """The reconciler, run from this loop too (the workers run it as well; a lock in Redis
+    lets one run at a time)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        from redis import Redis
+
+        from services.core.settings import Settings
+
+        self.settings = Settings.from_env(env)
+        self.text = Redis.from_url(self.settings.redis_url, decode_responses=True)
+        self.raw = Redis.from_url(self.settings.redis_url)
+        self.last = time.monotonic()
+
+    def maybe_run(self) -> None:
+        from redis.exceptions import RedisError
+
+        from services.worker.reconcile import reconcile
+
+        if time.monotonic() - self.last < self.settings.reconcile_every_s:
+            return
+        self.last = time.monotonic()
+        try:
+            report = reconcile(self.text, self.raw, self.settings)
+        except RedisError as e:
+            print(f"comments: reconciler: {e}", flush=True)
+            return
+        if report and (report.requeued or report.held):
+            print(
+                f"comments: reconciler requeued {report.requeued}, held {report.held}", flush=True
+            )

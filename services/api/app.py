@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,21 +12,27 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 from services.api.cors import cors
 from services.api.jobs import moderation_queue, parse_version
 from services.api.problems import problems
+from services.api.requests import request_ids
 from services.api.routes import setup_routes
 from services.api.state import QUEUE, REDIS, SETTINGS, TRANSITION, WRITER
-from services.api.writer import BatchWriter
+from services.api.writer import BatchWriter, Durability
+from services.core import logs
+from services.core.redis_config import config_warnings, supports_waitaof
 from services.core.settings import Settings
 from services.core.transitions import TRANSITION as TRANSITION_SCRIPT
 
-log = logging.getLogger(__name__)
+log = logs.get(__name__)
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[problems, cors])
+    app = web.Application(
+        client_max_size=settings.max_body_bytes, middlewares=[request_ids, problems, cors]
+    )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_redis)
     setup_routes(app)
@@ -45,9 +50,10 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     )
     try:
         version = parse_version(await _first_answer(redis))
+        await _warn_about_config(redis)
         app[REDIS] = redis
         app[QUEUE] = moderation_queue(version)
-        app[WRITER] = writer = BatchWriter(redis)
+        app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version))
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
         flusher = asyncio.create_task(writer.run(), name="batch-writer")
         yield
@@ -72,3 +78,28 @@ async def _first_answer(redis: Redis, wait: float = 30.0) -> dict[str, Any]:
                 "waiting for Redis at %s", redis.connection_pool.connection_kwargs.get("host")
             )
             await asyncio.sleep(1)
+
+
+async def _warn_about_config(redis: Redis) -> None:
+    try:
+        config: dict[str, str] = await redis.config_get("appendonly")  # type: ignore[assignment]
+        config.update(await redis.config_get("maxmemory-policy"))  # type: ignore[arg-type]
+    except RedisError as e:
+        log.warning("redis.config_unreadable", detail=f"cannot check Redis's settings: {e}")
+        return
+    for warning in config_warnings(config):
+        log.warning("redis.config", detail=warning)
+
+
+def _durability(settings: Settings, version: tuple[int, int, int]) -> Durability | None:
+    if settings.durability == "none":
+        return None
+    if not supports_waitaof(version):
+        log.warning(
+            "redis.no_waitaof",
+            detail=f"COMMENTS_DURABILITY={settings.durability} needs WAITAOF (Redis 7.2+); "
+            "this server has none, so 202 is answered without waiting for an fsync",
+        )
+        return None
+    replicas = 1 if settings.durability == "replica" else 0
+    return Durability(1, replicas, settings.durability_timeout_ms)

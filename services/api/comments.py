@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from aiohttp import web
 
-from services.api.auth import identify
-from services.api.intake import accept
+from services.api.auth import Identity, identify
+from services.api.clients import client_address
+from services.api.intake import Idempotency, Submitter, accept
+from services.api.requests import REQUEST_ID
 from services.api.state import QUEUE, REDIS, SETTINGS, WRITER
-from services.core import keys
+from services.core import keys, logs
 from services.core.access import Role
-from services.core.comment import self_link, status_view
+from services.core.comment import status_view
 from services.core.emails import keyed_hash
-from services.core.errors import Forbidden, NotFound, Unauthorized, UnsupportedMediaType
+from services.core.errors import (
+    FieldError,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from services.core.ids import is_comment_id
 from services.core.schemas import schemas
 from services.core.submission import decode_form, decode_json, parse
 
+log = logs.get(__name__)
+
 ARTICLE_ID = re.compile(schemas()["article-id.schema.json"]["pattern"])
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 DECODERS = {
     "application/json": decode_json,
@@ -27,8 +40,11 @@ DECODERS = {
 
 
 async def submit(request: web.Request) -> web.Response:
-    if request.app[SETTINGS].submit_requires_token:
-        await _require_site_token(request)
+    app = request.app
+    settings = app[SETTINGS]
+    identity = await identify(request)
+    if settings.submit_requires_token:
+        _require_site_token(identity)
     article_id = article_id_of(request)
     decode = DECODERS.get(request.content_type)
     if decode is None or (request.charset or "utf-8").lower() not in {"utf-8", "utf8"}:
@@ -36,19 +52,29 @@ async def submit(request: web.Request) -> web.Response:
             f"Send the comment as application/json or application/x-www-form-urlencoded "
             f"in UTF-8, not {request.headers.get('Content-Type', 'no Content-Type')}."
         )
-    submission = parse(decode(await request.read()))
-    app = request.app
-    settings = app[SETTINGS]
-    client_hash = keyed_hash(settings.secret, f"client:{request.remote or ''}")
-    comment_id = await accept(
-        app[REDIS], app[WRITER], app[QUEUE], settings, article_id, submission, client_hash
+    raw = await request.read()
+    idempotency = _idempotency(request, article_id, raw, identity)
+    submission = parse(decode(raw))
+    address = client_address(request, settings.trusted_proxies)
+    submitter = Submitter(
+        client_hash=keyed_hash(settings.secret, f"client:{address}"),
+        token_name=identity.name if identity else "",
+        request_id=request[REQUEST_ID],
     )
-    link = self_link(comment_id)
-    return web.json_response(
-        {"id": comment_id, "article_id": article_id, "status": "pending", "links": {"self": link}},
-        status=202,
-        headers={"Location": link},
+    accepted = await accept(
+        app[REDIS], app[WRITER], app[QUEUE], settings, article_id, submission, submitter,
+        idempotency,
+    )  # fmt: skip
+    log.info(
+        "comment.accepted",
+        comment_id=accepted.comment_id,
+        article_id=article_id,
+        replayed=accepted.replayed,
     )
+    headers = {"Location": accepted.body["links"]["self"]}
+    if accepted.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return web.json_response(accepted.body, status=202, headers=headers)
 
 
 async def read(request: web.Request) -> web.Response:
@@ -61,12 +87,30 @@ async def read(request: web.Request) -> web.Response:
     return web.json_response(status_view(record))
 
 
-async def _require_site_token(request: web.Request) -> None:
-    identity = await identify(request)
+def _require_site_token(identity: Identity | None) -> None:
     if identity is None:
         raise Unauthorized("Posting comments needs a site token here.")
     if not identity.role.covers(Role.SITE):
         raise Forbidden("Posting comments needs a site token.")
+
+
+def _idempotency(
+    request: web.Request, article_id: str, body: bytes, identity: Identity | None
+) -> Idempotency | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidRequest(
+            "The Idempotency-Key header must be 1-255 printable ASCII characters.",
+            errors=[FieldError("Idempotency-Key", "must be 1-255 printable ASCII characters")],
+        )
+    asked = hashlib.sha256(article_id.encode() + b"\0" + body).hexdigest()
+    return Idempotency(
+        key_hash=hashlib.sha256(key.encode()).hexdigest(),
+        fingerprint=asked,
+        scope=identity.name if identity else "public",
+    )
 
 
 def article_id_of(request: web.Request) -> str:

@@ -1,10 +1,13 @@
-"""Accepting a submission: refused as a duplicate or a flood, or stored with its RQ job in one
-atomic write."""
+"""Accepting a submission: refused as a duplicate or a flood, replayed for a repeated
+`Idempotency-Key`, or stored with its RQ job in one atomic write."""
 
 from __future__ import annotations
 
+import json
 import math
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 from rq import Queue
@@ -12,11 +15,43 @@ from rq import Queue
 from services.api.jobs import enqueue_moderation, recorder
 from services.api.writer import BatchWriter, Guard, Limit, Unique
 from services.core import keys
-from services.core.comment import State, new_record, now_iso
-from services.core.errors import Conflict, FieldError, InvalidSubmission, TooManyRequests
+from services.core.comment import State, new_record, now_iso, self_link
+from services.core.errors import (
+    Conflict,
+    FieldError,
+    InvalidRequest,
+    InvalidSubmission,
+    TooManyRequests,
+)
 from services.core.ids import id_time_ms, new_comment_id
 from services.core.settings import Settings
 from services.core.submission import Submission
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key_hash: str
+    """SHA-256 of the caller's `Idempotency-Key`."""
+    fingerprint: str
+    """SHA-256 of what was asked: the article and the exact body."""
+    scope: str
+    """Whose keys these are: a token's name, or `public`."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    comment_id: str
+    body: dict[str, Any]
+    replayed: bool = False
+    """True when this answers a repeated `Idempotency-Key`: nothing new was stored."""
+
+
+@dataclass(frozen=True)
+class Submitter:
+    client_hash: str
+    token_name: str = ""
+    """The site token's name, when the submission came with one."""
+    request_id: str = ""
 
 
 async def accept(
@@ -26,33 +61,64 @@ async def accept(
     settings: Settings,
     article_id: str,
     submission: Submission,
-    client_hash: str,
-) -> str:
-    """Store the comment and queue its moderation; return its id once both have committed."""
+    submitter: Submitter,
+    idempotency: Idempotency | None = None,
+) -> Accepted:
+    """Store the comment and queue its moderation; answer once both have committed."""
     if submission.parent_id:
         await _check_parent(redis, article_id, submission.parent_id)
     comment_id = new_comment_id()
-    record = new_record(comment_id, article_id, submission, settings.secret, now_iso(), client_hash)
+    record = new_record(
+        comment_id, article_id, submission, settings.secret, now_iso(), submitter.client_hash
+    )
+    record["request_id"] = submitter.request_id
+    body = {
+        "id": comment_id,
+        "article_id": article_id,
+        "status": "pending",
+        "links": {"self": self_link(comment_id)},
+    }
     pipe = recorder(queue)
     pipe.hset(keys.comment(comment_id), mapping=record)  # type: ignore[arg-type]
     pipe.zadd(keys.state_set(State.PENDING), {comment_id: id_time_ms(comment_id)})
     enqueue_moderation(queue, pipe, comment_id, settings)
-    guards = _guards(settings, article_id, record, comment_id)
+    guards: list[Guard] = []
+    if idempotency:
+        # First: a repeated request is answered as before, whatever the limits say now.
+        remembered = json.dumps({"fingerprint": idempotency.fingerprint, "response": body})
+        guards.append(
+            Unique(
+                keys.idempotency(idempotency.scope, idempotency.key_hash),
+                settings.idempotency_ttl_s,
+                remembered,
+            )
+        )
+    guards += _limits(settings, article_id, record, comment_id, submitter)
     refused = await writer.apply([args for args, _options in pipe.command_stack], guards)
     if refused is None:
-        return comment_id
+        return Accepted(comment_id, body)
+    if idempotency and refused.guard is guards[0]:
+        earlier = json.loads(refused.stored)
+        if earlier["fingerprint"] != idempotency.fingerprint:
+            raise InvalidRequest(
+                "This Idempotency-Key was used for a different request; use a new key.",
+                errors=[FieldError("Idempotency-Key", "was used with a different body")],
+            )
+        return Accepted(earlier["response"]["id"], earlier["response"], replayed=True)
     if isinstance(refused.guard, Unique):
-        raise Conflict(
-            "This author already sent the same comment to this article.",
-        )
+        raise Conflict("This author already sent the same comment to this article.")
     raise TooManyRequests(
         "Too many comments in a short time; wait before sending another.",
         retry_after_s=math.ceil(refused.retry_after_ms / 1000),
     )
 
 
-def _guards(
-    settings: Settings, article_id: str, record: dict[str, str], comment_id: str
+def _limits(
+    settings: Settings,
+    article_id: str,
+    record: dict[str, str],
+    comment_id: str,
+    submitter: Submitter,
 ) -> list[Guard]:
     guards: list[Guard] = [
         Unique(
@@ -60,17 +126,18 @@ def _guards(
             settings.resubmit_window_s,
         )
     ]
-    if settings.rate_limits:
-        now_ms = int(time.time() * 1000)
-        for kind, hashed, limit in [
-            ("author", record["email_hash"], settings.flood_author),
-            ("client", record["client_hash"], settings.flood_client),
-        ]:
-            if hashed:
-                guards.append(
-                    Limit(keys.flood(kind, hashed), limit.count, limit.seconds * 1000, now_ms,
-                          comment_id)
-                )  # fmt: skip
+    if not settings.rate_limits:
+        return guards
+    now_ms = int(time.time() * 1000)
+    limits = [("author", record["email_hash"], settings.flood_author)]
+    if submitter.token_name:
+        limits.append(("token", submitter.token_name, settings.flood_token))
+    elif submitter.client_hash:
+        limits.append(("client", submitter.client_hash, settings.flood_client))
+    for kind, who, limit in limits:
+        guards.append(
+            Limit(keys.flood(kind, who), limit.count, limit.seconds * 1000, now_ms, comment_id)
+        )
     return guards
 
 

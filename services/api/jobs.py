@@ -18,12 +18,6 @@ from rq.serializers import JSONSerializer
 from services.core import queues
 from services.core.settings import Settings
 
-RESULT_TTL = 300
-"""Seconds RQ keeps a finished job; the verdict lives on the comment record, not here."""
-
-FAILURE_TTL = 7 * 24 * 3600
-"""Seconds RQ keeps a failed job in its failed registry, for operators to inspect."""
-
 
 class BlockingRedisIO(RuntimeError):
     """RQ tried a synchronous Redis command inside the API's event loop."""
@@ -54,16 +48,18 @@ def recorder(queue: Queue) -> Pipeline:
 
 def enqueue_moderation(queue: Queue, pipe: Pipeline, comment_id: str, settings: Settings) -> None:
     """Buffer the comment's moderation job into `pipe`, a `recorder`."""
-    intervals = list(settings.job_retry_intervals)
+    spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
     job = queue.create_job(
-        queues.MODERATE,
-        args=[comment_id],
-        job_id=queues.moderation_job_id(comment_id),
-        timeout=settings.job_timeout,
-        result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL,
-        retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
-        description=f"moderate comment {comment_id}",
+        spec.func,
+        args=spec.args,
+        job_id=spec.job_id,
+        timeout=spec.timeout,
+        result_ttl=spec.result_ttl,
+        failure_ttl=spec.failure_ttl,
+        retry=Retry(max=len(spec.retry_intervals), interval=spec.retry_intervals)
+        if spec.retry_intervals
+        else None,
+        description=spec.description,
     )
     queue.enqueue_job(job, pipeline=pipe)
 

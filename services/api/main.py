@@ -7,6 +7,7 @@ import sys
 from aiohttp import web
 
 from services.api.app import create_app
+from services.api.requests import AccessLogger
 from services.core.settings import Settings
 
 
@@ -18,6 +19,7 @@ def run(settings: Settings) -> None:
             host=settings.host,
             port=settings.port,
             shutdown_timeout=10,
+            access_log_class=AccessLogger,
             print=lambda message: print(message, flush=True),
         )
     except OSError as e:

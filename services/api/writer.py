@@ -24,16 +24,20 @@ from typing import Any
 
 import hiredis
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 
 Command = Sequence[Any]
 
 
 @dataclass(frozen=True)
 class Unique:
-    """Refuse the submission when `key` exists; otherwise set it for `ttl_s` seconds."""
+    """Refuse the submission when `key` exists (the refusal carries the key's value);
+    otherwise set it to `value` for `ttl_s` seconds."""
 
     key: str
     ttl_s: int
+    value: str = "1"
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,12 @@ class Refused:
     guard: Guard
     retry_after_ms: int
     """For a `Limit`: how long until the oldest entry leaves the window."""
+    stored: str = ""
+    """For a `Unique`: the value stored under its key by the submission that set it."""
 
 
 APPLY = """#!lua
--- Per submission in ARGV: g, then g guards ('unique', key, ttl_s | 'limit', key, count,
+-- Per submission in ARGV: g, then g guards ('unique', key, ttl_s, value | 'limit', key, count,
 -- window_ms, now_ms, member); n, then n commands, each as k, command, k-1 arguments.
 -- A submission is applied whole or, when a guard refuses, not at all.
 local results = {}
@@ -70,8 +76,11 @@ while i <= #ARGV do
   i = first_guard
   for g = 1, guards do
     if ARGV[i] == 'unique' then
-      if not refused and redis.call('EXISTS', ARGV[i + 1]) == 1 then refused = {g, 0} end
-      i = i + 3
+      if not refused then
+        local stored = redis.call('GET', ARGV[i + 1])
+        if stored then refused = {g, 0, stored} end
+      end
+      i = i + 4
     else
       local key, count = ARGV[i + 1], tonumber(ARGV[i + 2])
       local window, now = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
@@ -94,8 +103,8 @@ while i <= #ARGV do
     local j = first_guard
     for g = 1, guards do
       if ARGV[j] == 'unique' then
-        redis.call('SET', ARGV[j + 1], '1', 'EX', ARGV[j + 2])
-        j = j + 3
+        redis.call('SET', ARGV[j + 1], ARGV[j + 3], 'EX', ARGV[j + 2])
+        j = j + 4
       else
         redis.call('ZADD', ARGV[j + 1], ARGV[j + 4], ARGV[j + 5])
         redis.call('PEXPIRE', ARGV[j + 1], ARGV[j + 3])
@@ -119,9 +128,25 @@ MAX_BATCH = 256
 _Waiting = tuple[list[Guard], list[Command], "asyncio.Future[Refused | None]"]
 
 
+class NotDurable(RedisConnectionError):
+    """Redis did not confirm the batch on disk (WAITAOF) in time: its commands were applied,
+    but a crash now could lose them, so the callers must not be told they are safe."""
+
+
+@dataclass(frozen=True)
+class Durability:
+    """After each batch, wait until `local` Redis and `replicas` replicas have the batch in
+    their append-only files (WAITAOF), at most `timeout_ms`."""
+
+    local: int
+    replicas: int
+    timeout_ms: int
+
+
 class BatchWriter:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, durability: Durability | None = None) -> None:
         self._redis = redis
+        self._durability = durability
         self._waiting: list[_Waiting] = []
         self._wakeup = asyncio.Event()
 
@@ -151,7 +176,9 @@ class BatchWriter:
                     for (guards, _, future), result in zip(batch, results, strict=True):
                         if not future.done():
                             future.set_result(
-                                Refused(guards[result[0] - 1], int(result[1])) if result else None
+                                Refused(guards[result[0] - 1], int(result[1]), *result[2:])
+                                if result
+                                else None
                             )
 
     async def _send(self, batch: list[_Waiting]) -> list[Any]:
@@ -160,7 +187,7 @@ class BatchWriter:
             parts.append(len(guards))
             for guard in guards:
                 if isinstance(guard, Unique):
-                    parts += ["unique", guard.key, guard.ttl_s]
+                    parts += ["unique", guard.key, guard.ttl_s, guard.value]
                 else:
                     parts += ["limit", guard.key, guard.count, guard.window_ms, guard.now_ms,
                               guard.member]  # fmt: skip
@@ -174,6 +201,20 @@ class BatchWriter:
         try:
             await connection.send_packed_command(packed, check_health=False)
             results: list[Any] = await connection.read_response()
+            if wait := self._durability:
+                # One fsync confirmation for the whole batch: group commit's second gift.
+                await connection.send_command(
+                    "WAITAOF", wait.local, wait.replicas, wait.timeout_ms, check_health=False
+                )
+                try:
+                    local, replicas = await connection.read_response()
+                except ResponseError as e:  # e.g. the append-only file was turned off
+                    raise NotDurable(f"WAITAOF refused: {e}") from e
+                if local < wait.local or replicas < wait.replicas:
+                    raise NotDurable(
+                        f"WAITAOF confirmed {local} local and {replicas} replica copies "
+                        f"within {wait.timeout_ms} ms"
+                    )
         except BaseException:
             await connection.disconnect()
             raise

@@ -23,6 +23,9 @@ LEARNED_TOTALS = f"{PREFIX}learn:totals"
 TOKEN_NAMES = f"{PREFIX}token-names"
 """Hash: token name -> the SHA-256 of the token."""
 
+RECONCILER_LOCK = f"{PREFIX}reconciler-lock"
+"""Held by the one reconciler running at a time, with a short expiry."""
+
 
 def comment(comment_id: str) -> str:
     """Hash holding one comment's record."""
@@ -79,3 +82,8 @@ def ban(kind: str, hashed: str) -> str:
 def access_token(token_hash: str) -> str:
     """Hash: an API token's name, role and creation time, by the token's SHA-256."""
     return f"{PREFIX}token:{token_hash}"
+
+
+def idempotency(scope: str, key_hash: str) -> str:
+    """The answer given to a request with this `Idempotency-Key`, for replaying it."""
+    return f"{PREFIX}idem:{scope}:{key_hash}"

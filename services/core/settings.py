@@ -50,6 +50,17 @@ class Settings:
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     """Seconds before each retry of a failed moderation job (COMMENTS_JOB_RETRY_INTERVALS)."""
 
+    reconcile_after_s: int = 60
+    """A comment still pending this long after it was accepted is looked at by the
+    reconciler: its job re-enqueued if it was lost or failed (COMMENTS_RECONCILE_AFTER_S)."""
+
+    reconcile_attempts: int = 3
+    """After this many re-enqueues, the reconciler holds the comment for a moderator, with
+    the reason, instead of trying again (COMMENTS_RECONCILE_ATTEMPTS)."""
+
+    reconcile_every_s: int = 15
+    """How often workers and `comments up` run the reconciler (COMMENTS_RECONCILE_EVERY_S)."""
+
     resubmit_window_s: int = 7 * 24 * 3600
     """An author re-sending the same content to an article within this many seconds gets 409
     (COMMENTS_RESUBMIT_WINDOW_S)."""
@@ -69,9 +80,30 @@ class Settings:
     """Whether posting a comment needs a site token (COMMENTS_SUBMIT_REQUIRES_TOKEN). Off by
     default, so a browser form can post; on for sites that post from their backend."""
 
+    flood_token: Limit = Limit(600, 60)
+    """Most comments one site token may post per window (COMMENTS_FLOOD_TOKEN); with a site
+    token, the per-client-address limit does not apply: a site's backend posts for many."""
+
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of reverse proxies whose `X-Forwarded-For` names the client
+    (COMMENTS_TRUSTED_PROXIES, e.g. `10.0.0.0/8,127.0.0.1`). Without one, the client is the
+    connection's address: a header anyone can send is not trusted."""
+
     rate_limits: bool = True
     """`COMMENTS_RATE_LIMITS=off` turns the per-client and per-author limits off, for
     benchmarks; every other check still runs."""
+
+    durability: str = "none"
+    """When to answer 202 (COMMENTS_DURABILITY): `none`, once Redis has the comment in memory
+    (its append-only file is fsynced within a second); `local`, once Redis has it fsynced
+    (WAITAOF, Redis 7.2+ or Valkey 8: a Redis crash loses nothing acknowledged); `replica`,
+    once a replica has it fsynced too."""
+
+    durability_timeout_ms: int = 1000
+    """How long to wait for that fsync before answering 503 (COMMENTS_DURABILITY_TIMEOUT_MS)."""
+
+    idempotency_ttl_s: int = 24 * 3600
+    """How long an `Idempotency-Key` is remembered (COMMENTS_IDEMPOTENCY_TTL_S)."""
 
     rules: Rules = field(default_factory=Rules)
     """The moderation rules' starting values: each field of services/core/rules.py from
@@ -87,6 +119,8 @@ class Settings:
         values: dict[str, Any] = {"rules": parse_fields(Rules, env)}
         values.update(parse_fields(cls, env, skip={"rules"}, names={"redis_url": "REDIS_URL"}))
         values.update(overrides)
+        if values.get("durability", "none") not in {"none", "local", "replica"}:
+            raise SettingsError("COMMENTS_DURABILITY must be none, local or replica")
         if not values.get("secret"):
             raise SettingsError(
                 "COMMENTS_SECRET is not set: give every API and worker process the same secret "

@@ -1,24 +1,68 @@
-"""The worker process: an RQ SimpleWorker (no fork per job) on the moderation queue."""
+"""The worker process: an RQ SimpleWorker (no fork per job) on the moderation queue, which
+also runs the reconciler between jobs."""
 
 from __future__ import annotations
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
-from services.core import queues
+from services.core import logs, queues
+from services.core.redis_config import config_warnings
 from services.core.settings import Settings
-from services.worker.context import configure
+from services.worker.context import configure, current
+from services.worker.reconcile import reconcile
+
+log = logs.get(__name__)
 
 
-def build_worker(settings: Settings, queue_name: str = queues.MODERATION) -> SimpleWorker:
+class ModerationWorker(SimpleWorker):
+    """RQ's SimpleWorker, whose periodic maintenance also reconciles stuck comments."""
+
+    settings: Settings
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+        try:
+            report = reconcile(current().redis, self.connection, self.settings)
+        except RedisError as e:
+            log.warning("reconcile.failed", detail=str(e))
+            return
+        if report and (report.requeued or report.held):
+            log.warning("reconcile.done", **vars(report))
+
+
+def build_worker(settings: Settings, queue_name: str = queues.MODERATION) -> ModerationWorker:
     configure(settings)
     connection = Redis.from_url(settings.redis_url)
     queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
-    return SimpleWorker([queue], connection=connection, serializer=JSONSerializer)
+    worker = ModerationWorker(
+        [queue],
+        connection=connection,
+        serializer=JSONSerializer,
+        # Idle workers wake this often, so the reconciler runs on time.
+        worker_ttl=settings.reconcile_every_s + 15,
+        maintenance_interval=settings.reconcile_every_s,
+    )
+    worker.settings = settings
+    return worker
 
 
 def run(settings: Settings, *, burst: bool = False) -> None:
     """Work until SIGTERM or SIGINT, which finish the current job first (RQ's warm shutdown)."""
     worker = build_worker(settings)
+    warn_about_config(current().redis)
     worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
+
+
+def warn_about_config(redis: Redis) -> None:
+    try:
+        config: dict[str, str] = {}
+        for name in ("appendonly", "maxmemory-policy"):
+            config.update(redis.config_get(name))  # type: ignore[arg-type]
+    except RedisError as e:
+        log.warning("redis.config_unreadable", detail=f"cannot check Redis's settings: {e}")
+        return
+    for warning in config_warnings(config):
+        log.warning("redis.config", detail=warning)

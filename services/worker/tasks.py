@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
-from services.core import keys
+import structlog
+
+from services.core import keys, logs
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
 from services.core.learning import Reputation, features, score
 from services.core.moderation import assess, counts_for_spread, published_fields, spread_signal
 from services.core.transitions import Transition
 from services.core.verdict import audited, decide
-from services.worker.context import current
+from services.worker.context import WorkerContext, current
 
-log = logging.getLogger(__name__)
+log = logs.get(__name__)
 
 
 def moderate(comment_id: str) -> str:
@@ -23,10 +24,19 @@ def moderate(comment_id: str) -> str:
     ctx = current()
     record: dict[str, str] = ctx.redis.hgetall(keys.comment(comment_id))  # type: ignore[assignment]
     if not record:
-        log.warning("moderation job for unknown comment %s", comment_id)
+        log.warning("comment.missing", comment_id=comment_id)
         return "missing"
-    if record["state"] != State.PENDING:
-        return record["state"]  # decided by an earlier run of this job
+    with structlog.contextvars.bound_contextvars(
+        request_id=record.get("request_id", ""), comment_id=comment_id
+    ):
+        if record["state"] != State.PENDING:
+            log.info("comment.already_decided", state=record["state"])
+            return record["state"]  # decided by an earlier run of this job
+        return _decide(ctx, record)
+
+
+def _decide(ctx: WorkerContext, record: dict[str, str]) -> str:
+    comment_id = record["id"]
     rules = ctx.rules()
     now_ms = int(time.time() * 1000)
     assessment = assess(record, rules)
@@ -99,4 +109,13 @@ def moderate(comment_id: str) -> str:
         fields={"checks": ",".join(checks)},
     )
     applied, state, _ = ctx.transition(keys=transition.keys(), args=transition.args())
-    return verdict.state.value if applied else str(state)
+    if not applied:
+        log.info("comment.decided_meanwhile", state=state)
+        return str(state)
+    log.info(
+        "comment.decided",
+        state=verdict.state.value,
+        spam_score=verdict.spam_score,
+        checks=[s.check for s in verdict.signals if s.action != "score" or s.score],
+    )
+    return verdict.state.value

@@ -1,0 +1,125 @@
+"""The reconciler: every comment that got a 202 reaches a final state, whatever failed.
+
+RQ delivers at least once, but a worker killed mid-job leaves the job "started" until RQ
+notices, a job can fail through its retries, and a Redis restart can lose a queue entry. So,
+for each comment still pending past a deadline: if its job is queued, scheduled or running,
+it is left alone; if the job is gone, finished without deciding, or failed, the job is
+enqueued again (it is safe to run twice); after a few such attempts the comment is held for
+a moderator with the reason, rather than tried forever.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
+from rq.serializers import JSONSerializer
+
+from services.core import keys, logs, queues
+from services.core.checks.signal import Action, Signal
+from services.core.comment import State, now_iso
+from services.core.settings import Settings
+from services.core.transitions import TRANSITION, Transition
+
+log = logs.get(__name__)
+
+BATCH = 1000
+"""Most pending comments one pass looks at."""
+IN_PIPELINE = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED}
+
+
+@dataclass
+class Report:
+    looked_at: int = 0
+    requeued: int = 0
+    held: int = 0
+    waiting: int = 0
+    """Pending past the deadline, but with their job queued, scheduled or running."""
+
+
+def reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report | None:
+    """One pass, unless another reconciler holds the lock (then None). `redis` speaks text,
+    `connection` bytes (RQ's)."""
+    if not redis.set(keys.RECONCILER_LOCK, "1", nx=True, ex=max(5, settings.reconcile_every_s)):
+        return None
+    try:
+        return _reconcile(redis, connection, settings)
+    finally:
+        redis.delete(keys.RECONCILER_LOCK)
+
+
+def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
+    queue = Queue(queues.MODERATION, connection=connection, serializer=JSONSerializer)
+    # RQ's own sweep first: a job whose worker stopped heart-beating is retried or failed.
+    StartedJobRegistry(queue=queue).cleanup()
+    deadline_ms = int(time.time() * 1000) - settings.reconcile_after_s * 1000
+    stale: list[str] = redis.zrangebyscore(  # type: ignore[assignment]
+        keys.state_set(State.PENDING), "-inf", deadline_ms, start=0, num=BATCH
+    )
+    report = Report(looked_at=len(stale))
+    for comment_id in stale:
+        spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
+        try:
+            job = Job.fetch(spec.job_id, connection=connection, serializer=JSONSerializer)
+            result = job.latest_result()
+            status, failure = job.get_status(), _last_line(result.exc_string if result else None)
+        except NoSuchJobError:
+            status, failure = None, "the job was lost"
+        if status in IN_PIPELINE:
+            report.waiting += 1
+            continue
+        attempts = int(redis.hincrby(keys.comment(comment_id), "reconciled", 1))
+        if attempts > settings.reconcile_attempts:
+            if _hold(redis, comment_id, attempts - 1, failure or f"the job {status}"):
+                report.held += 1
+            continue
+        queue.enqueue_call(
+            spec.func,
+            args=spec.args,
+            job_id=spec.job_id,
+            timeout=spec.timeout,
+            result_ttl=spec.result_ttl,
+            failure_ttl=spec.failure_ttl,
+            retry=Retry(max=len(spec.retry_intervals), interval=spec.retry_intervals)
+            if spec.retry_intervals
+            else None,
+            description=spec.description,
+        )
+        report.requeued += 1
+        log.warning("comment.requeued", comment_id=comment_id, attempt=attempts, job=status)
+    return report
+
+
+def _hold(redis: Redis, comment_id: str, attempts: int, failure: str) -> bool:
+    record: dict[str, str] = redis.hgetall(keys.comment(comment_id))  # type: ignore[assignment]
+    if not record or record["state"] != State.PENDING:
+        return False
+    reason = Signal(
+        "moderation_failed",
+        Action.HOLD,
+        0.0,
+        f"moderation did not finish after {attempts} attempts: {failure}",
+    )
+    transition = Transition(
+        record=record,
+        expected=State.PENDING,
+        new_state=State.HELD,
+        now_iso=now_iso(),
+        now_ms=int(time.time() * 1000),
+        verdict={"state": "held", "spam_score": None, "reasons": [reason.as_reason()]},
+    )
+    applied, _, _ = redis.register_script(TRANSITION)(
+        keys=transition.keys(), args=transition.args()
+    )
+    if applied:
+        log.error("comment.held_after_failures", comment_id=comment_id, failure=failure)
+    return bool(applied)
+
+
+def _last_line(text: str | None) -> str:
+    return text.strip().splitlines()[-1][:300] if text and text.strip() else ""
