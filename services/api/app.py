@@ -14,6 +14,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import cors
 from services.api.jobs import moderation_queue, parse_version
 from services.api.problems import problems
@@ -31,7 +32,8 @@ log = logs.get(__name__)
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
-        client_max_size=settings.max_body_bytes, middlewares=[request_ids, problems, cors]
+        client_max_size=max(settings.max_body_bytes, MAX_DOCUMENT_BYTES),
+        middlewares=[request_ids, problems, cors],
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_redis)

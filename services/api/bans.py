@@ -15,7 +15,7 @@ from services.api.state import REDIS
 from services.core import keys
 from services.core.access import Role
 from services.core.comment import now_iso
-from services.core.errors import InvalidRequest, NotFound
+from services.core.errors import NotFound
 from services.core.ids import is_comment_id
 from services.core.transitions import AUDIT_MAXLEN
 
@@ -29,7 +29,7 @@ async def create(request: web.Request) -> web.Response:
     body = await json_body(request, "moderation-ban.schema.json")
     scope = body["scope"]
     hashed = body.get("hash") or await _hash_from_comment(request, body["comment_id"], scope)
-    duration = body.get("duration_s", DEFAULT_DURATION_S)
+    duration = int(body.get("duration_s", DEFAULT_DURATION_S))  # JSON may say 3600.0
     identity: Identity = request[IDENTITY]
     now = datetime.now(UTC)
     ban = {
@@ -81,9 +81,7 @@ async def _hash_from_comment(request: web.Request, comment_id: str, scope: str) 
         else None
     )
     if not hashed:
-        raise InvalidRequest(
-            f"Comment {comment_id} does not exist or has no {field}.",
-        )
+        raise NotFound(f"There is no comment {comment_id} with a {field} to ban.")
     return str(hashed)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from services.core.errors import InvalidRequest, UnsupportedMediaType
+from services.core.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from services.core.schemas import field_errors, validator
 from services.core.submission import decode_json
 
@@ -22,10 +22,26 @@ def check_media_type(request: web.Request, *allowed: str) -> None:
         )
 
 
+MAX_DOCUMENT_BYTES = 1024 * 1024
+"""The largest body any route takes (the rules, with their word lists); a comment's limit is
+smaller and a setting."""
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The body, or 413 when it is longer than `limit` bytes (checked before reading when the
+    length is declared)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The body is {request.content_length} bytes; at most {limit}.")
+    body = await request.read()
+    if len(body) > limit:
+        raise PayloadTooLarge(f"The body is over {limit} bytes.")
+    return body
+
+
 async def json_body(request: web.Request, schema: str) -> dict[str, Any]:
     """The request's JSON document, valid against `schema` (422 naming every failing field)."""
     check_media_type(request, "application/json")
-    document = decode_json(await request.read())
+    document = decode_json(await read_body(request, MAX_DOCUMENT_BYTES))
     if errors := field_errors(validator(schema).iter_errors(document)):
         raise InvalidRequest(f"The request has {len(errors)} invalid field(s).", errors=errors)
     assert isinstance(document, dict)

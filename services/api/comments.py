@@ -8,6 +8,7 @@ import re
 from aiohttp import web
 
 from services.api.auth import Identity, identify
+from services.api.bodies import read_body
 from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import REQUEST_ID
@@ -52,7 +53,7 @@ async def submit(request: web.Request) -> web.Response:
             f"Send the comment as application/json or application/x-www-form-urlencoded "
             f"in UTF-8, not {request.headers.get('Content-Type', 'no Content-Type')}."
         )
-    raw = await request.read()
+    raw = await read_body(request, settings.max_body_bytes)
     idempotency = _idempotency(request, article_id, raw, identity)
     submission = parse(decode(raw))
     address = client_address(request, settings.trusted_proxies)

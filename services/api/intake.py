@@ -20,7 +20,7 @@ from services.core.errors import (
     Conflict,
     FieldError,
     InvalidRequest,
-    InvalidSubmission,
+    ParentConflict,
     TooManyRequests,
 )
 from services.core.ids import id_time_ms, new_comment_id
@@ -144,7 +144,7 @@ def _limits(
 async def _check_parent(redis: Redis, article_id: str, parent_id: str) -> None:
     state, parent_article = await redis.hmget(keys.comment(parent_id), ["state", "article_id"])
     if state != State.PUBLISHED or parent_article != article_id:
-        raise InvalidSubmission(
+        raise ParentConflict(
             "A reply must answer a published comment of the same article.",
             errors=[FieldError("/parent_id", "is not a published comment of this article")],
         )

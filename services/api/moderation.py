@@ -110,6 +110,8 @@ async def audit(request: web.Request) -> web.Response:
     if before != "+" and not re.fullmatch(r"\d{1,20}-\d{1,20}", before):
         error = FieldError("before", "must be a next_before this API gave")
         raise InvalidQuery("The query string is not valid.", errors=[error])
+    if re.fullmatch(r"0+-0+", before):
+        return web.json_response({"entries": [], "next_before": None})  # nothing is before it
     end = before if before == "+" else f"({before}"
     rows: list[tuple[str, dict[str, str]]] = await request.app[REDIS].xrevrange(  # type: ignore[assignment]
         keys.AUDIT, end, "-", count=limit
@@ -217,8 +219,8 @@ def _queue_query(request: web.Request) -> tuple[State, str, str, int, tuple[int,
     state_name = query.get("state", "held")
     if state_name not in QUEUE_STATES:
         errors.append(FieldError("state", f"must be one of {', '.join(sorted(QUEUE_STATES))}"))
-    article_id = query.get("article_id", "")
-    if article_id and not ARTICLE_ID.fullmatch(article_id):
+    article_id = query.get("article_id")
+    if article_id is not None and not ARTICLE_ID.fullmatch(article_id):
         errors.append(FieldError("article_id", "must be an article id"))
     reason = query.get("reason", "")
     if len(reason) > 64:
@@ -233,4 +235,4 @@ def _queue_query(request: web.Request) -> tuple[State, str, str, int, tuple[int,
     if errors:
         raise InvalidQuery("The query string is not valid.", errors=errors)
     after = (int(cursor[1]), cursor[2]) if cursor else None
-    return State(state_name), article_id, reason, limit, after
+    return State(state_name), article_id or "", reason, limit, after

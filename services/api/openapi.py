@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from services.core.schemas import schemas
-from services.core.submission import FORM_FIELDS, SCHEMA
+from services.core.submission import FORM_FIELDS, FORM_OPTIONAL, SCHEMA
 
 PROBLEM = "application/problem+json"
 PROBLEMS = {
@@ -17,8 +17,8 @@ PROBLEMS = {
     401: "No token, or one that is not valid or was revoked.",
     403: "The token's role may not do this.",
     404: "No such resource.",
-    409: "A conflict: a duplicate comment, a decision on a comment decided meanwhile, or "
-    "rules changed meanwhile.",
+    409: "A conflict: a duplicate comment, a reply to a comment that is not published on the "
+    "article, a decision on a comment decided meanwhile, or rules changed meanwhile.",
     413: "The body is larger than the configured limit.",
     415: "Not JSON (or, for comments, a urlencoded form) in UTF-8.",
     422: "The document breaks its schema; `errors` names every failing field.",
@@ -55,7 +55,11 @@ def _form_schema() -> dict[str, Any]:
         node: Any = submission
         for step in path:
             node = node["properties"][step]
-        properties[form_name] = _rewrite_refs(copy.deepcopy(node))
+        field = _rewrite_refs(copy.deepcopy(node))
+        if form_name in FORM_OPTIONAL:  # a form sends its empty fields; they count as absent
+            empty = [{"const": ""}] + ([{"const": "0"}] if form_name == "comment_parent" else [])
+            field = {"anyOf": [field, *empty]}
+        properties[form_name] = field
     return {
         "type": "object",
         "description": "The fields of WordPress's comment form; `submit`, `comment_post_ID` and "
@@ -90,7 +94,7 @@ def _op(
             "required": True,
             "content": {"application/json": {"schema": _ref(body)}},
         }
-    statuses = set(problems) | ({400, 415, 422} if body else set())
+    statuses = set(problems) | ({400, 413, 415, 422} if body else set())
     if role:
         operation["security"] = [{"bearer": []}]
         operation["description"] = f"Needs a token with the {role} role (or a stronger one)."
@@ -281,7 +285,10 @@ def _moderation_paths() -> dict[str, Any]:
                 "What moderators and admins did, newest first.",
                 {"200": _json(ANY_OBJECT, "A page of the audit log.")},
                 problems=(400,),
-                parameters=(LIMIT, _query("before", {"type": "string"})),
+                parameters=(
+                    LIMIT,
+                    _query("before", {"type": "string", "pattern": r"^\d{1,20}-\d{1,20}$"}),
+                ),
                 role="moderator",
             )  # fmt: skip
         },
@@ -329,6 +336,7 @@ def _moderation_paths() -> dict[str, Any]:
                 "ban",
                 "Ban an author or a client address for a time.",
                 {"201": _json(ANY_OBJECT, "The ban.")},
+                problems=(404,),
                 body="moderation-ban.schema.json",
                 role="moderator",
             ),  # fmt: skip

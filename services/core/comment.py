@@ -77,7 +77,7 @@ def status_view(record: Mapping[str, str]) -> dict[str, Any]:
 
 PUBLIC_FIELDS = [
     "id", "article_id", "parent_id", "published_name", "published_url", "published_content",
-    "created_at", "published_at", "state",
+    "published_html", "created_at", "published_at", "state",
 ]  # fmt: skip
 """The record fields `public_view` reads (and `state`, to check it is published)."""
 
@@ -90,6 +90,7 @@ def public_view(record: Mapping[str, str]) -> dict[str, Any]:
         "parent_id": record.get("parent_id") or None,
         "author": {"name": record["published_name"], "url": record.get("published_url") or None},
         "content": record["published_content"],
+        "content_html": record["published_html"],
         "created_at": record["created_at"],
         "published_at": record["published_at"],
     }

@@ -104,3 +104,17 @@ class InvalidRequest(Problem):
     status = 422
     title = "Invalid request"
     slug = "invalid-request"
+
+
+class ParentConflict(Problem):
+    """A reply to a comment that is not (or no longer) published on the article."""
+
+    status = 409
+    title = "Conflict"
+    slug = "invalid-parent"
+
+
+class PayloadTooLarge(Problem):
+    status = 413
+    title = "Request Entity Too Large"
+    slug = "payload-too-large"

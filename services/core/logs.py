@@ -21,6 +21,28 @@ def _mask(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[st
     return event
 
 
+class _MalformedRequests(logging.Filter):
+    """aiohttp logs a request its HTTP parser refuses (a NUL in a header, say) as an error
+    with a traceback, though it answered 400 as it should: the internet sends such things.
+    Log it as what it is, one line at info level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "aiohttp.server" and record.exc_info:
+            error = record.exc_info[1]
+            if type(error).__name__ in {
+                "BadHttpMessage",
+                "BadStatusLine",
+                "LineTooLong",
+                "InvalidHeader",
+                "InvalidURLError",
+                "BadHttpMethod",
+            }:
+                record.levelno, record.levelname = logging.INFO, "INFO"
+                record.msg, record.args = f"http.malformed_request: {error}", ()
+                record.exc_info = None
+        return True
+
+
 def configure(level: str = "INFO", *, json_lines: bool | None = None) -> None:
     """Route stdlib logging (aiohttp, RQ, ours) through structlog. `json_lines` defaults to
     JSON unless standard error is a terminal."""
@@ -49,6 +71,7 @@ def configure(level: str = "INFO", *, json_lines: bool | None = None) -> None:
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler()
+    handler.addFilter(_MalformedRequests())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],

@@ -14,6 +14,7 @@ from services.core.checks.signal import Action, Signal
 from services.core.checks.spam_heuristics import spam_signs
 from services.core.checks.wordlists import check_word_lists
 from services.core.masking import mask_emails
+from services.core.render import render_html
 from services.core.rules import ProfanityPolicy, Rules
 
 
@@ -82,8 +83,10 @@ def published_fields(
     """The content, author name and URL as readers will see them: every email address
     masked, and the profanity at `censor_spans` masked when the verdict says to censor."""
     content = censor(record["content"], censor_spans) if censor_spans else record["content"]
+    published = mask_emails(content)
     return {
-        "published_content": mask_emails(content),
+        "published_content": published,
+        "published_html": render_html(published),
         "published_name": mask_emails(record["author_name"]),
         "published_url": mask_emails(record.get("author_url", "")),
     }

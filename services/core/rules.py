@@ -76,10 +76,19 @@ class Rules:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Rules:
-        known = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
-        }
+        types = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            kind = types.get(name)
+            if kind is None:
+                continue
+            if isinstance(value, list):
+                value = tuple(value)
+            elif kind == "int":
+                value = int(value)  # JSON may say 2.0
+            elif kind == "float":
+                value = float(value)
+            values[name] = value
         if "profanity_policy" in values:
             values["profanity_policy"] = ProfanityPolicy(values["profanity_policy"])
         return cls(**values)

@@ -44,8 +44,10 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     """Largest request body accepted; larger ones get 413 (COMMENTS_MAX_BODY_BYTES)."""
 
-    job_timeout: int = 60
-    """Seconds a moderation job may run before RQ stops it (COMMENTS_JOB_TIMEOUT)."""
+    job_timeout: int = 15
+    """Seconds a moderation job may run before RQ stops it (COMMENTS_JOB_TIMEOUT). A job
+    takes milliseconds; past this (and a few seconds) the reconciler takes a job still marked
+    started for one whose worker died, and enqueues it again."""
 
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     """Seconds before each retry of a failed moderation job (COMMENTS_JOB_RETRY_INTERVALS)."""

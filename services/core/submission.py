@@ -110,7 +110,8 @@ def parse(document: Any) -> Submission:
         content=document["content"],
         parent_id=document.get("parent_id"),
         honeypot=document.get("honeypot", ""),
-        fill_ms=document.get("fill_ms"),
+        # JSON Schema counts 2500.0 as an integer; the record keeps it as one.
+        fill_ms=int(document["fill_ms"]) if "fill_ms" in document else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from redis import Redis
 from rq import Queue, Retry
@@ -30,7 +31,13 @@ log = logs.get(__name__)
 
 BATCH = 1000
 """Most pending comments one pass looks at."""
-IN_PIPELINE = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED}
+MAX_QUEUE_SCAN = 100_000
+"""Up to this many queued jobs, a pass reads the queue to find jobs marked queued that are
+in no queue; past it (a backlog), it trusts the mark."""
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+ABANDONED_AFTER_S = 5
+"""A job still "started" this long past its timeout has no worker left: RQ would have
+stopped it. (RQ notices too, but only when the dead worker's heartbeat runs out.)"""
 
 
 @dataclass
@@ -62,6 +69,8 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
         keys.state_set(State.PENDING), "-inf", deadline_ms, start=0, num=BATCH
     )
     report = Report(looked_at=len(stale))
+    # A job marked queued may be in no queue: taken by a worker killed before it started it.
+    in_queue = set(queue.get_job_ids()) if stale and queue.count <= MAX_QUEUE_SCAN else None
     for comment_id in stale:
         spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
         try:
@@ -69,8 +78,13 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
             result = job.latest_result()
             status, failure = job.get_status(), _last_line(result.exc_string if result else None)
         except NoSuchJobError:
-            status, failure = None, "the job was lost"
-        if status in IN_PIPELINE:
+            job, status, failure = None, None, "the job was lost"
+        queued = status == JobStatus.QUEUED and (in_queue is None or spec.job_id in in_queue)
+        if (
+            queued
+            or status in WAITING - {JobStatus.QUEUED}
+            or (status == JobStatus.STARTED and job and _running(job, settings))
+        ):
             report.waiting += 1
             continue
         attempts = int(redis.hincrby(keys.comment(comment_id), "reconciled", 1))
@@ -93,6 +107,13 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
         report.requeued += 1
         log.warning("comment.requeued", comment_id=comment_id, attempt=attempts, job=status)
     return report
+
+
+def _running(job: Job, settings: Settings) -> bool:
+    if job.started_at is None:
+        return True
+    age = (datetime.now(UTC) - job.started_at.replace(tzinfo=UTC)).total_seconds()
+    return age < settings.job_timeout + ABANDONED_AFTER_S
 
 
 def _hold(redis: Redis, comment_id: str, attempts: int, failure: str) -> bool:

@@ -28,7 +28,8 @@ async def test_a_published_comment_shows_its_public_fields_only(
     assert body["status"] == "published"
     comment = body["comment"]
     assert set(comment) == {
-        "id", "article_id", "parent_id", "author", "content", "created_at", "published_at"
+        "id", "article_id", "parent_id", "author", "content", "content_html", "created_at",
+        "published_at",
     }  # fmt: skip
     assert comment["author"] == {"name": "Ada Lovelace", "url": "https://ada.example"}
     assert comment["content"] == "Thanks, write to me at a***@e***.org any time."

@@ -181,7 +181,8 @@ async def test_a_parent_must_be_a_published_comment_of_the_same_article(
     client: TestClient, redis: Redis
 ) -> None:
     response = await post_json(client, valid_submission(parent_id="01JDQ8ZK3W5N6Y0T9V4B2C7X1M"))
-    body = await assert_problem(response, 422, redis)
+    body = await assert_problem(response, 409, redis)
+    assert body["type"] == "/problems/invalid-parent"
     assert body["errors"] == [
         {"pointer": "/parent_id", "message": "is not a published comment of this article"}
     ]
@@ -196,7 +197,7 @@ async def test_a_reply_to_a_published_comment_is_accepted(client: TestClient, re
     other_article = await post_json(
         client, valid_submission(parent_id=parent), "/v1/articles/a2/comments"
     )
-    assert other_article.status == 422
+    assert other_article.status == 409
 
 
 @pytest.mark.parametrize("article_id", ["has space", "x" * 129, "semi;colon", "%00"])

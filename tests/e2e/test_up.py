@@ -2,91 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from services.core.embedded_redis import free_port
-
-
-def request(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=5) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read())
-
-
-def wait_for(predicate: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if result := predicate():
-                return result
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def service(tmp_path: Path) -> Any:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
-    env["COMMENTS_AUDIT_RATE"] = "0"  # no random audit sample: the tests know each verdict
-    # Output to a file: a pipe nobody reads would fill and stall the service.
-    with open(tmp_path / "up.log", "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services", "up", "--port", str(port), "--workers", "2",
-             "--data-dir", str(tmp_path / "data")],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: request("GET", f"{base}/readyz")[0] == 200, 30, "the API")
-        yield base, process, tmp_path / "data"
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def post(base: str, content: str, email: str = "ada@example.com") -> dict[str, Any]:
-    status, accepted = request(
-        "POST",
-        f"{base}/v1/articles/a1/comments",
-        {"author": {"name": "Ada", "email": email}, "content": content},
-    )
-    assert status == 202, accepted
-    return dict(accepted)
-
-
-def final_status(base: str, accepted: dict[str, Any]) -> dict[str, Any]:
-    link = base + accepted["links"]["self"]
-    return dict(
-        wait_for(
-            lambda: (body := request("GET", link)[1])["status"] != "pending" and body,
-            10,
-            "a verdict",
-        )
-    )
+from tests.e2e.client import authed, comments_cli, final_status, post, request, wait_for
 
 
 def test_up_moderates_publishes_and_stops_cleanly(service: Any) -> None:
@@ -132,29 +56,6 @@ def test_up_stops_with_a_clear_message_when_the_port_is_taken(tmp_path: Path) ->
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-
-
-def comments_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
-    return subprocess.run(
-        [sys.executable, "-m", "services", *args, "--data-dir", str(data_dir)],
-        env=env, capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-
-
-def authed(
-    method: str, url: str, token: str, body: dict[str, Any] | None = None
-) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        url, data=data, method=method,
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )  # fmt: skip
-    try:
-        with urllib.request.urlopen(req, timeout=5) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read())
 
 
 def test_a_moderator_and_an_admin_work_a_running_service(service: Any) -> None:

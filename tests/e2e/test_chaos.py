@@ -1,0 +1,20 @@
+"""A small run of bench/chaos.py: workers killed at random, Valkey killed and restarted,
+and still every accepted comment reaches one final state, published at most once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import chaos  # noqa: E402
+
+
+def test_nothing_accepted_is_lost_or_published_twice() -> None:
+    report = chaos.run(comments=300, workers=2, redis_kills=1, rate=100.0, settle_s=60.0)
+    assert report.redis_kills == 1 and report.worker_kills >= 1, report
+    assert report.accepted == 300, report
+    assert report.lost == 0, report
+    assert report.published_twice == 0, report
+    assert report.final == 300, report
