@@ -16,11 +16,12 @@ from redis.exceptions import RedisError
 
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import cors
+from services.api.feeds import ArticleFeeds
 from services.api.jobs import moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
-from services.api.state import QUEUE, REDIS, SETTINGS, TRANSITION, WRITER
+from services.api.state import FEEDS, QUEUE, REDIS, SETTINGS, TRANSITION, WRITER
 from services.api.writer import BatchWriter, Durability
 from services.core import logs
 from services.core.redis_config import config_warnings, supports_waitaof
@@ -57,8 +58,10 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         app[QUEUE] = moderation_queue(version)
         app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version))
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
+        app[FEEDS] = feeds = ArticleFeeds(redis)
         flusher = asyncio.create_task(writer.run(), name="batch-writer")
         yield
+        await feeds.close()
         flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await flusher

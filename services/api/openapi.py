@@ -125,6 +125,27 @@ LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "defau
 ARTICLE = _path("article_id", "article-id.schema.json")
 COMMENT = _path("comment_id", "comment-id.schema.json")
 STATUS = {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}
+VIEW = _query(
+    "view",
+    {"enum": ["flat", "tree"], "default": "flat"},
+    "tree: threads, replies nested at most 5 deep (limit and cursor do not apply).",
+)
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
+
+
+def _cacheable(response: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **response,
+        "headers": {
+            "ETag": {
+                "schema": {"type": "string"},
+                "description": "Changes with the published set.",
+            },
+            "Cache-Control": {"schema": {"type": "string"}},
+        },
+    }
+
+
 ANY_OBJECT = {"type": "object"}
 
 
@@ -186,19 +207,65 @@ def _public_paths() -> dict[str, Any]:
             "post": submit,
             "get": _op(
                 "listComments",
-                "The article's published comments, oldest publication first.",
-                {"200": _json("comment-list.schema.json", "A page of comments.")},
+                "The article's published comments: a page in publication order, or with "
+                "`view=tree` all of them (up to 1,000) as threads. Cacheable: ETag and "
+                "Cache-Control, 304 to a matching If-None-Match.",
+                {
+                    "200": _cacheable(
+                        {
+                            "description": "A page of comments, or the threads.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "oneOf": [
+                                            _ref("comment-list.schema.json"),
+                                            _ref("comment-tree.schema.json"),
+                                        ]
+                                    }
+                                }
+                            },
+                        }
+                    ),
+                    "304": _cacheable({"description": "Not modified since that ETag."}),
+                },
                 problems=(400, 404),
-                parameters=(ARTICLE, LIMIT, cursor),
+                parameters=(ARTICLE, VIEW, LIMIT, cursor, IF_NONE_MATCH),
             ),
         },
         "/v1/articles/{article_id}/comments/count": {
             "get": _op(
                 "countComments",
-                "How many comments of the article are published.",
-                {"200": _json("comment-count.schema.json", "The count.")},
+                "How many comments of the article are published. Cacheable as the list.",
+                {
+                    "200": _cacheable(_json("comment-count.schema.json", "The count.")),
+                    "304": _cacheable({"description": "Not modified since that ETag."}),
+                },
                 problems=(404,),
-                parameters=(ARTICLE,),
+                parameters=(ARTICLE, IF_NONE_MATCH),
+            )
+        },
+        "/v1/articles/{article_id}/comments/stream": {
+            "get": _op(
+                "streamComments",
+                "Server-sent events of the article: `comment.published` (data: "
+                "CommentEvent) and `comment.removed`, each with its id; reconnecting with "
+                "Last-Event-ID resumes after it, nothing lost or repeated. A comment line "
+                "every 15 s keeps the connection open.",
+                {
+                    "200": {
+                        "description": "An event stream.",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    }
+                },
+                problems=(400, 404),
+                parameters=(
+                    ARTICLE,
+                    {
+                        "name": "Last-Event-ID",
+                        "in": "header",
+                        "schema": {"type": "string", "pattern": r"^\d{1,16}-\d{1,16}$"},
+                    },
+                ),
             )
         },
         "/v1/comments/{comment_id}": {

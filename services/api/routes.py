@@ -2,7 +2,17 @@
 
 from aiohttp import web
 
-from services.api import articles, bans, comments, health, moderation, openapi, pages, rules
+from services.api import (
+    articles,
+    bans,
+    comments,
+    health,
+    live,
+    moderation,
+    openapi,
+    pages,
+    rules,
+)
 
 
 def setup_routes(app: web.Application) -> None:
@@ -10,6 +20,7 @@ def setup_routes(app: web.Application) -> None:
     router.add_post("/v1/articles/{article_id}/comments", comments.submit)
     router.add_get("/v1/articles/{article_id}/comments", articles.list_published)
     router.add_get("/v1/articles/{article_id}/comments/count", articles.count_published)
+    router.add_get("/v1/articles/{article_id}/comments/stream", live.stream)
     router.add_get("/v1/comments/{comment_id}", comments.read)
 
     router.add_get("/v1/moderation/queue", moderation.queue)

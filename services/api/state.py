@@ -5,6 +5,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from rq import Queue
 
+from services.api.feeds import ArticleFeeds
 from services.api.writer import BatchWriter
 from services.core.settings import Settings
 
@@ -12,5 +13,7 @@ SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", Queue)
 WRITER = web.AppKey("writer", BatchWriter)
+FEEDS = web.AppKey("feeds", ArticleFeeds)
+"""The live article feeds of this process (services/api/feeds.py)."""
 TRANSITION = web.AppKey("transition", AsyncScript)
 """The compare-and-set transition script (services/core/transitions.py)."""

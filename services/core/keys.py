@@ -87,3 +87,14 @@ def access_token(token_hash: str) -> str:
 def idempotency(scope: str, key_hash: str) -> str:
     """The answer given to a request with this `Idempotency-Key`, for replaying it."""
     return f"{PREFIX}idem:{scope}:{key_hash}"
+
+
+def article_events(article_id: str) -> str:
+    """Stream of an article's public events (`comment.published`, `comment.removed`): what its
+    live readers get, and resume from after a lost connection."""
+    return f"{PREFIX}article:{article_id}:events"
+
+
+def article_version(article_id: str) -> str:
+    """Counter that changes whenever the article's published set changes: its lists' ETag."""
+    return f"{PREFIX}article:{article_id}:version"

@@ -21,15 +21,20 @@ EVENTS_MAXLEN = 100_000
 """Approximate length the event stream is trimmed to."""
 AUDIT_MAXLEN = 1_000_000
 """Approximate length the audit stream is trimmed to."""
+ARTICLE_EVENTS_MAXLEN = 1_000
+"""Approximate length of each article's public event stream: how far back a reader who
+lost its connection can resume."""
 KNOWN_SPAM_TTL = 30 * 24 * 3600
 """How long text a moderator marked spam stays known as spam, in seconds."""
 
 # KEYS: comment, set left, set entered, publication counter, events, author counts,
-#       learned spam, learned ham, learned totals, audit, known-spam mark
+#       learned spam, learned ham, learned totals, audit, known-spam mark, the article's
+#       public event stream, the article's version (changes with its published set)
 # ARGV: id, expected state, new state, verdict JSON, now (RFC 3339), now (ms),
 #       published fields JSON, event type, event JSON, events max length, learn as
 #       ('', spam, ham), tokens JSON, audit JSON, known-spam TTL (0: none), fields JSON,
-#       audit max length, '1' to apply only if no moderator decided the comment yet
+#       audit max length, '1' to apply only if no moderator decided the comment yet,
+#       the article's public event JSON ('' for none), its max length
 # Returns {1, previous state, ''} when applied, {0, current state or '', who decided} when not.
 TRANSITION = """
 local state, decided_by = unpack(redis.call('HMGET', KEYS[1], 'state', 'decided_by'))
@@ -83,6 +88,12 @@ if ARGV[8] ~= '' then
 end
 if ARGV[13] ~= '' then
   redis.call('XADD', KEYS[10], 'MAXLEN', '~', ARGV[16], '*', 'data', ARGV[13])
+end
+if new == 'published' or state == 'published' then
+  redis.call('INCR', KEYS[13])
+end
+if ARGV[18] ~= '' then
+  redis.call('XADD', KEYS[12], 'MAXLEN', '~', ARGV[19], '*', 'type', ARGV[8], 'data', ARGV[18])
 end
 return {1, state, ''}
 """
@@ -153,10 +164,21 @@ class Transition:
             keys.LEARNED_TOTALS,
             keys.AUDIT,
             keys.known_spam(self.record.get("fingerprint", "")),
+            keys.article_events(article_id),
+            keys.article_version(article_id),
         ]
 
-    def args(self) -> list[str | int]:
+    def public_event(self) -> dict[str, Any] | None:
+        """What readers of the article may see: a comment published, or no longer."""
         event = self.event()
+        if event is None or event["type"] == "comment.held":
+            return None
+        if event["type"] == "comment.removed":
+            return {k: v for k, v in event.items() if k != "state"}
+        return event
+
+    def args(self) -> list[str | int]:
+        event, public = self.event(), self.public_event()
         return [
             self.comment_id,
             self.expected.value,
@@ -175,4 +197,6 @@ class Transition:
             json.dumps(self.fields),
             AUDIT_MAXLEN,
             "1" if self.first_decision else "",
+            json.dumps(public) if public else "",
+            ARTICLE_EVENTS_MAXLEN,
         ]

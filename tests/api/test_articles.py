@@ -12,7 +12,7 @@ from redis import Redis
 from services.api.app import create_app
 from services.core.schemas import validator
 from services.core.settings import Limit, Settings
-from tests.helpers import dump, moderate_all, valid_submission
+from tests.helpers import dump, moderate_all, token, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
@@ -102,3 +102,71 @@ async def test_rate_limits_can_be_turned_off_for_benchmarks(
     )
     statuses = [(await client.post(ARTICLE, json=person(n))).status for n in range(3)]
     assert statuses == [202, 202, 202]
+
+
+async def test_lists_are_cacheable_until_the_published_set_changes(
+    client: TestClient, redis: Redis, settings: Settings
+) -> None:
+    first = await client.post(ARTICLE, json=person(1))
+    moderate_all(settings)
+    response = await client.get(ARTICLE)
+    etag = response.headers["ETag"]
+    assert "max-age" in response.headers["Cache-Control"]
+    again = await client.get(ARTICLE, headers={"If-None-Match": etag})
+    assert again.status == 304
+    assert again.headers["ETag"] == etag
+    count = await client.get(f"{ARTICLE}/count")
+    assert (
+        await client.get(f"{ARTICLE}/count", headers={"If-None-Match": count.headers["ETag"]})
+    ).status == 304
+    # A comment held does not change the published set; one published does.
+    held = valid_submission(
+        content="Sources https://a.example/1 https://b.example/2 https://c.example/3"
+    )
+    held["author"]["email"] = "held@example.com"
+    await client.post(ARTICLE, json=held)
+    moderate_all(settings)
+    assert (await client.get(ARTICLE, headers={"If-None-Match": etag})).status == 304
+    await client.post(ARTICLE, json=person(2))
+    moderate_all(settings)
+    changed = await client.get(ARTICLE, headers={"If-None-Match": etag})
+    assert changed.status == 200 and changed.headers["ETag"] != etag
+    # Taking a comment down changes it too.
+    etag = changed.headers["ETag"]
+    moderator = token(redis, "moderator")
+    comment_id = (await first.json())["id"]
+    await client.post(
+        f"/v1/moderation/comments/{comment_id}/decision",
+        json={"action": "remove", "from": "published"},
+        headers=moderator,
+    )
+    assert (await client.get(ARTICLE, headers={"If-None-Match": etag})).status == 200
+
+
+async def test_the_tree_view_nests_replies_to_a_depth_limit(
+    client: TestClient, settings: Settings
+) -> None:
+    parent = None
+    ids = []
+    for n in range(7):  # a chain of replies, each to the one before
+        document = person(n)
+        if parent:
+            document["parent_id"] = parent
+        response = await client.post(ARTICLE, json=document)
+        assert response.status == 202, await response.text()
+        parent = (await response.json())["id"]
+        ids.append(parent)
+        moderate_all(settings)
+    tree = await (await client.get(f"{ARTICLE}?view=tree")).json()
+    validator("comment-tree.schema.json").validate(tree)
+    assert tree["truncated"] is False
+    [root] = tree["threads"]
+    depth, node, chain = 1, root, [root["comment"]["id"]]
+    while node["replies"]:
+        node = node["replies"][0]
+        chain.append(node["comment"]["id"])
+        depth += 1
+    assert depth == 5  # the limit: deeper replies sit beside their parent
+    assert chain == ids[:5]
+    fifth_parent = root["replies"][0]["replies"][0]["replies"][0]
+    assert [r["comment"]["id"] for r in fifth_parent["replies"]] == ids[4:]
