@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     up.add_argument("--port", type=int, default=None, help="API port (default 8000)")
     up.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     up.add_argument(
+        "--webhook-workers", type=int, default=1, help="webhook delivery workers (default 1)"
+    )
+    up.add_argument(
         "--data-dir", type=Path, default=Path(".comments"), help="for Valkey's files and the secret"
     )
 
@@ -39,8 +42,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     api.add_argument("--host", default=None)
     api.add_argument("--port", type=int, default=None)
 
-    worker = commands.add_parser("worker", help="run one moderation worker (from the environment)")
+    worker = commands.add_parser("worker", help="run one worker (from the environment)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument(
+        "--queue",
+        choices=["moderation", "webhooks"],
+        default="moderation",
+        help="moderation (default), or webhooks: deliveries and their dispatcher",
+    )
 
     commands.add_parser(
         "reconcile",
@@ -85,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.command == "up":
             from services.supervisor import up as run_up
 
-            sys.exit(run_up(args.host, args.port, args.workers, args.data_dir))
+            sys.exit(
+                run_up(args.host, args.port, args.workers, args.data_dir, args.webhook_workers)
+            )
         overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
         environ: dict[str, str] = dict(os.environ)
         if args.command in {"token", "reconcile"}:
@@ -107,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "worker":
         from services.worker.main import run as run_worker
 
-        run_worker(settings, burst=args.burst)
+        run_worker(settings, queue=args.queue, burst=args.burst)
 
 
 def _token_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -77,7 +77,9 @@ def _secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
+def up(
+    host: str | None, port: int | None, workers: int, data_dir: Path, webhook_workers: int = 1
+) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, COMMENTS_SECRET=_secret(data_dir))
     if host:
@@ -95,6 +97,10 @@ def up(host: str | None, port: int | None, workers: int, data_dir: Path) -> int:
     command = [sys.executable, "-m", "services"]
     api = Child("api", [*command, "api"], env)
     pool = [Child(f"worker-{i + 1}", [*command, "worker"], env) for i in range(workers)]
+    pool += [
+        Child(f"webhooks-{i + 1}", [*command, "worker", "--queue", "webhooks"], env)
+        for i in range(webhook_workers)
+    ]
     stopping = False
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

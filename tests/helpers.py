@@ -64,21 +64,45 @@ def valid_submission(**changes: Any) -> dict[str, Any]:
     return document
 
 
-def moderate_all(settings: Any) -> int:
-    """Run a real RQ SimpleWorker in burst mode over the moderation queue; return jobs run."""
+def work(settings: Any, queue_name: str) -> int:
+    """Run a real RQ SimpleWorker in burst mode over a queue; return the jobs it found."""
     from rq import Queue, SimpleWorker
     from rq.serializers import JSONSerializer
 
-    from services.core import queues
     from services.worker.context import configure
 
     configure(settings)
     connection = Redis.from_url(settings.redis_url)
-    queue = Queue(queues.MODERATION, connection=connection, serializer=JSONSerializer)
+    queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
     jobs = queue.count
     SimpleWorker([queue], connection=connection, serializer=JSONSerializer).work(burst=True)
     connection.close()
     return jobs
+
+
+def moderate_all(settings: Any) -> int:
+    """Moderate every queued comment; return how many."""
+    from services.core import queues
+
+    return work(settings, queues.MODERATION)
+
+
+def deliver_all(settings: Any) -> int:
+    """Turn every new event into webhook deliveries and make them (retries included) as the
+    webhook workers do, until nothing is left; return the delivery jobs run."""
+    from services.core import queues
+    from services.worker.webhooks import Dispatcher
+
+    dispatcher = Dispatcher(settings, "test-dispatcher")
+    run = 0
+    try:
+        while True:  # a delivery may raise an event of its own: webhook.disabled
+            dispatcher.dispatch_once(block_ms=1)
+            if not (found := work(settings, queues.WEBHOOKS)):
+                return run
+            run += found
+    finally:
+        dispatcher.close()
 
 
 def token(redis: Redis, role: str, name: str | None = None) -> dict[str, str]:

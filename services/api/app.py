@@ -15,15 +15,23 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from services.api.bodies import MAX_DOCUMENT_BYTES
-from services.api.cors import cors
+from services.api.cors import allow_origin, preflight
 from services.api.feeds import ArticleFeeds
-from services.api.jobs import moderation_queue, parse_version
+from services.api.jobs import job_queue, moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
-from services.api.state import FEEDS, QUEUE, REDIS, SETTINGS, TRANSITION, WRITER
+from services.api.state import (
+    FEEDS,
+    QUEUE,
+    REDIS,
+    SETTINGS,
+    TRANSITION,
+    WEBHOOK_QUEUE,
+    WRITER,
+)
 from services.api.writer import BatchWriter, Durability
-from services.core import logs
+from services.core import logs, queues
 from services.core.redis_config import config_warnings, supports_waitaof
 from services.core.settings import Settings
 from services.core.transitions import TRANSITION as TRANSITION_SCRIPT
@@ -34,10 +42,11 @@ log = logs.get(__name__)
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=max(settings.max_body_bytes, MAX_DOCUMENT_BYTES),
-        middlewares=[request_ids, problems, cors],
+        middlewares=[request_ids, problems, preflight],
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_redis)
+    app.on_response_prepare.append(allow_origin)
     setup_routes(app)
     return app
 
@@ -56,6 +65,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         await _warn_about_config(redis)
         app[REDIS] = redis
         app[QUEUE] = moderation_queue(version)
+        app[WEBHOOK_QUEUE] = job_queue(queues.WEBHOOKS, version)
         app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version))
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
         app[FEEDS] = feeds = ArticleFeeds(redis)

@@ -16,16 +16,15 @@ MAX_AGE = "600"
 
 
 @web.middleware
-async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def preflight(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer a browser's preflight for a public route, from an allowed origin only."""
     origin = request.headers.get("Origin")
-    public = request.path.startswith(PUBLIC_PREFIXES)
-    allowed = origin is not None and public and _allowed(origin, request.app[SETTINGS].cors_origins)
     if (
         request.method == "OPTIONS"
         and origin
         and "Access-Control-Request-Method" in request.headers
     ):
-        if not allowed:
+        if not _allowed(request, origin):
             return web.Response(status=403, text="origin not allowed\n")
         return web.Response(
             status=204,
@@ -37,14 +36,27 @@ async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
                 "Vary": "Origin",
             },
         )
-    response = await handler(request)
-    if allowed and origin:
+    return await handler(request)
+
+
+async def allow_origin(request: web.Request, response: web.StreamResponse) -> None:
+    """On every response as its headers go out (a stream's too, which are sent before its
+    handler returns): let an allowed origin read it."""
+    if not request.path.startswith(PUBLIC_PREFIXES):
+        return
+    origin = request.headers.get("Origin")
+    if (
+        origin
+        and _allowed(request, origin)
+        and "Access-Control-Allow-Origin" not in response.headers
+    ):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    if public:
+    if "Origin" not in response.headers.getall("Vary", ()):
         response.headers.add("Vary", "Origin")
-    return response
 
 
-def _allowed(origin: str, configured: tuple[str, ...]) -> bool:
-    return "*" in configured or origin.rstrip("/") in configured
+def _allowed(request: web.Request, origin: str) -> bool:
+    configured = request.app[SETTINGS].cors_origins
+    public = request.path.startswith(PUBLIC_PREFIXES)
+    return public and ("*" in configured or origin.rstrip("/") in configured)

@@ -12,9 +12,10 @@ from typing import Any
 
 import redis
 from redis.client import Pipeline
-from rq import Queue, Retry
+from rq import Queue
 from rq.serializers import JSONSerializer
 
+from services import jobs
 from services.core import queues
 from services.core.settings import Settings
 
@@ -28,15 +29,19 @@ class _NoIOConnectionPool(redis.ConnectionPool):
         raise BlockingRedisIO("the API's RQ queue must only buffer commands into a pipeline")
 
 
-def moderation_queue(server_version: tuple[int, int, int]) -> Queue:
-    """The moderation queue, for building jobs only; `server_version` spares RQ an INFO call."""
+def job_queue(name: str, server_version: tuple[int, int, int]) -> Queue:
+    """A queue for building jobs only; `server_version` spares RQ an INFO call."""
     queue = Queue(
-        queues.MODERATION,
+        name,
         connection=redis.Redis(connection_pool=_NoIOConnectionPool()),
         serializer=JSONSerializer,
     )
     queue.redis_server_version = server_version
     return queue
+
+
+def moderation_queue(server_version: tuple[int, int, int]) -> Queue:
+    return job_queue(queues.MODERATION, server_version)
 
 
 def recorder(queue: Queue) -> Pipeline:
@@ -49,19 +54,7 @@ def recorder(queue: Queue) -> Pipeline:
 def enqueue_moderation(queue: Queue, pipe: Pipeline, comment_id: str, settings: Settings) -> None:
     """Buffer the comment's moderation job into `pipe`, a `recorder`."""
     spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
-    job = queue.create_job(
-        spec.func,
-        args=spec.args,
-        job_id=spec.job_id,
-        timeout=spec.timeout,
-        result_ttl=spec.result_ttl,
-        failure_ttl=spec.failure_ttl,
-        retry=Retry(max=len(spec.retry_intervals), interval=spec.retry_intervals)
-        if spec.retry_intervals
-        else None,
-        description=spec.description,
-    )
-    queue.enqueue_job(job, pipeline=pipe)
+    jobs.enqueue(queue, spec, pipe)
 
 
 def parse_version(info: dict[str, Any]) -> tuple[int, int, int]:

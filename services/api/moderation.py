@@ -134,6 +134,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
             for _stream, entries in found:
                 for entry_id, fields in entries:
                     last_id = entry_id
+                    if "comment_id" not in fields:
+                        continue  # not about a comment (webhook.disabled)
                     data = {k: fields[k] for k in ("type", "article_id", "comment_id")}
                     await response.send(json.dumps(data), id=entry_id, event=fields["type"])
     return response

@@ -159,7 +159,12 @@ def document() -> dict[str, Any]:
             "description": "Accepts comments for articles, moderates them, publishes the "
             "approved ones. Every error is application/problem+json (RFC 9457).",
         },
-        "paths": {**_public_paths(), **_moderation_paths(), **_service_paths()},
+        "paths": {
+            **_public_paths(),
+            **_moderation_paths(),
+            **_webhook_paths(),
+            **_service_paths(),
+        },
         "components": {
             "schemas": {
                 _component_name(name): _rewrite_refs(schema) for name, schema in schemas().items()
@@ -432,6 +437,42 @@ def _moderation_paths() -> dict[str, Any]:
             )  # fmt: skip
         },
     }
+
+
+WEBHOOK = _path("webhook_id", "comment-id.schema.json")
+
+
+def _webhook_paths() -> dict[str, Any]:
+    one = "The subscription (never its secret) and its last delivery attempts."
+    return {
+        "/v1/webhooks": {
+            "get": _op("listWebhooks", "The webhook subscriptions.",
+                       {"200": _json(ANY_OBJECT, "The subscriptions.")}, role="admin"),
+            "post": _op(
+                "createWebhook",
+                "Subscribe a URL to events; the answer shows the signing secret, once.",
+                {"201": _json(ANY_OBJECT, "The subscription, with its secret.")},
+                body="webhook-subscription.schema.json",
+                role="admin",
+            ),
+        },
+        "/v1/webhooks/{webhook_id}": {
+            "get": _op("readWebhook", one, {"200": _json(ANY_OBJECT, "The subscription.")},
+                       problems=(404,), parameters=(WEBHOOK,), role="admin"),
+            "delete": _op("deleteWebhook", "Unsubscribe.", {"204": {"description": "Gone."}},
+                          problems=(404,), parameters=(WEBHOOK,), role="admin"),
+        },
+        "/v1/webhooks/{webhook_id}/test": {
+            "post": _op("testWebhook", "Queue a signed `webhook.test` delivery.",
+                        {"202": _json(ANY_OBJECT, "Queued, with the delivery id.")},
+                        problems=(404,), parameters=(WEBHOOK,), role="admin"),
+        },
+        "/v1/webhooks/{webhook_id}/enable": {
+            "post": _op("enableWebhook", "Re-enable a disabled subscription.",
+                        {"200": _json(ANY_OBJECT, "The subscription.")},
+                        problems=(404,), parameters=(WEBHOOK,), role="admin"),
+        },
+    }  # fmt: skip
 
 
 def _service_paths() -> dict[str, Any]:

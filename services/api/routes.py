@@ -12,6 +12,7 @@ from services.api import (
     openapi,
     pages,
     rules,
+    webhooks,
 )
 
 
@@ -34,6 +35,13 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/v1/moderation/bans", bans.list_all)
     router.add_post("/v1/moderation/bans", bans.create)
     router.add_delete("/v1/moderation/bans/{scope}/{hash}", bans.delete)
+
+    router.add_get("/v1/webhooks", webhooks.list_all)
+    router.add_post("/v1/webhooks", webhooks.create)
+    router.add_get("/v1/webhooks/{webhook_id}", webhooks.one)
+    router.add_delete("/v1/webhooks/{webhook_id}", webhooks.delete)
+    router.add_post("/v1/webhooks/{webhook_id}/test", webhooks.test)
+    router.add_post("/v1/webhooks/{webhook_id}/enable", webhooks.enable)
 
     router.add_get("/moderation", pages.moderation)
     router.add_static("/static/", pages.STATIC)

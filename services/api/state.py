@@ -12,6 +12,7 @@ from services.core.settings import Settings
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", Queue)
+WEBHOOK_QUEUE = web.AppKey("webhook_queue", Queue)
 WRITER = web.AppKey("writer", BatchWriter)
 FEEDS = web.AppKey("feeds", ArticleFeeds)
 """The live article feeds of this process (services/api/feeds.py)."""

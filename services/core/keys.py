@@ -98,3 +98,20 @@ def article_events(article_id: str) -> str:
 def article_version(article_id: str) -> str:
     """Counter that changes whenever the article's published set changes: its lists' ETag."""
     return f"{PREFIX}article:{article_id}:version"
+
+
+WEBHOOKS = f"{PREFIX}webhooks"
+"""Set of the webhook subscriptions' ids."""
+
+WEBHOOK_GROUP = "webhooks"
+"""The consumer group on the event stream that turns events into deliveries."""
+
+
+def webhook(webhook_id: str) -> str:
+    """Hash: a webhook subscription (url, events, secret, enabled, consecutive failures)."""
+    return f"{PREFIX}webhook:{webhook_id}"
+
+
+def webhook_deliveries(webhook_id: str) -> str:
+    """List: the subscription's last delivery attempts, newest first, as JSON."""
+    return f"{PREFIX}webhook:{webhook_id}:deliveries"

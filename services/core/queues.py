@@ -6,13 +6,24 @@ job from `moderation_job`, so a job re-enqueued by the reconciler is the one the
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.core.settings import Settings
 
 MODERATION = "moderation"
 """The queue of moderation jobs, one job per accepted comment."""
 
 MODERATE = "services.worker.tasks.moderate"
 """Dotted path of the moderation job; its only argument is the comment id."""
+
+WEBHOOKS = "webhooks"
+"""The queue of webhook deliveries, worked by its own workers."""
+
+DELIVER = "services.worker.webhooks.deliver"
+"""Dotted path of the delivery job: subscription id, event id, event type, event JSON."""
 
 RESULT_TTL = 300
 """Seconds RQ keeps a finished job; the verdict lives on the comment record, not here."""
@@ -46,4 +57,33 @@ def moderation_job(comment_id: str, timeout: int, retry_intervals: tuple[int, ..
         timeout=timeout,
         retry_intervals=list(retry_intervals),
         description=f"moderate comment {comment_id}",
+    )
+
+
+def delivery_id(webhook_id: str, event_id: str) -> str:
+    """A delivery's id, the same on every attempt: the receiver's key to drop repeats."""
+    return f"{webhook_id}-{event_id}"
+
+
+def delivery_job_id(webhook_id: str, event_id: str) -> str:
+    return f"deliver-{delivery_id(webhook_id, event_id)}"
+
+
+def jittered(intervals: tuple[int, ...], rng: random.Random | None = None) -> list[int]:
+    """Each interval moved by up to 20% either way, so failed deliveries to one receiver do
+    not all come back at the same second."""
+    rng = rng or random.Random()
+    return [max(0, round(i * rng.uniform(0.8, 1.2))) for i in intervals]
+
+
+def delivery_job(
+    webhook_id: str, event_id: str, event_type: str, data: str, settings: Settings
+) -> JobSpec:
+    return JobSpec(
+        func=DELIVER,
+        args=[webhook_id, event_id, event_type, data],
+        job_id=delivery_job_id(webhook_id, event_id),
+        timeout=int(settings.webhook_timeout_s) + 10,
+        retry_intervals=jittered(settings.webhook_retry_intervals),
+        description=f"deliver {event_type} {event_id} to webhook {webhook_id}",
     )

@@ -107,6 +107,17 @@ class Settings:
     idempotency_ttl_s: int = 24 * 3600
     """How long an `Idempotency-Key` is remembered (COMMENTS_IDEMPOTENCY_TTL_S)."""
 
+    webhook_timeout_s: float = 5.0
+    """How long one webhook delivery attempt may take (COMMENTS_WEBHOOK_TIMEOUT_S)."""
+
+    webhook_retry_intervals: tuple[int, ...] = (10, 60, 300, 1800, 7200)
+    """Seconds before each retry of a failed delivery, each with +-20% jitter
+    (COMMENTS_WEBHOOK_RETRY_INTERVALS)."""
+
+    webhook_disable_after: int = 10
+    """Consecutive failed attempts after which a subscription is disabled, with a
+    `webhook.disabled` event (COMMENTS_WEBHOOK_DISABLE_AFTER)."""
+
     rules: Rules = field(default_factory=Rules)
     """The moderation rules' starting values: each field of services/core/rules.py from
     `COMMENTS_<FIELD>` (lists comma-separated), e.g. COMMENTS_LINK_LIMIT=2."""

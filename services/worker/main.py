@@ -1,5 +1,5 @@
-"""The worker process: an RQ SimpleWorker (no fork per job) on the moderation queue, which
-also runs the reconciler between jobs."""
+"""The worker process: an RQ SimpleWorker (no fork per job) on the moderation queue or the
+webhooks queue, which also runs the reconciler between jobs."""
 
 from __future__ import annotations
 
@@ -49,10 +49,15 @@ def build_worker(settings: Settings, queue_name: str = queues.MODERATION) -> Mod
     return worker
 
 
-def run(settings: Settings, *, burst: bool = False) -> None:
-    """Work until SIGTERM or SIGINT, which finish the current job first (RQ's warm shutdown)."""
-    worker = build_worker(settings)
+def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = False) -> None:
+    """Work until SIGTERM or SIGINT, which finish the current job first (RQ's warm shutdown).
+    A webhook worker also runs the dispatcher that turns events into deliveries."""
+    worker = build_worker(settings, queue)
     warn_about_config(current().redis)
+    if queue == queues.WEBHOOKS:
+        from services.worker.webhooks import Dispatcher
+
+        Dispatcher(settings, worker.name).start()
     worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from redis import Redis
-from rq import Queue, Retry
+from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
 
+from services import jobs
 from services.core import keys, logs, queues
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
@@ -92,18 +93,7 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
             if _hold(redis, comment_id, attempts - 1, failure or f"the job {status}"):
                 report.held += 1
             continue
-        queue.enqueue_call(
-            spec.func,
-            args=spec.args,
-            job_id=spec.job_id,
-            timeout=spec.timeout,
-            result_ttl=spec.result_ttl,
-            failure_ttl=spec.failure_ttl,
-            retry=Retry(max=len(spec.retry_intervals), interval=spec.retry_intervals)
-            if spec.retry_intervals
-            else None,
-            description=spec.description,
-        )
+        jobs.enqueue(queue, spec)
         report.requeued += 1
         log.warning("comment.requeued", comment_id=comment_id, attempt=attempts, job=status)
     return report

@@ -272,6 +272,12 @@ async def test_cors_answers_only_configured_origins(aiohttp_client, settings) ->
         "/v1/moderation/queue", headers={"Origin": "https://news.example"}
     )
     assert "Access-Control-Allow-Origin" not in moderation.headers
+    # A stream sends its headers before its handler returns: they carry CORS all the same.
+    stream = await client.get(
+        "/v1/articles/a1/comments/stream", headers={"Origin": "https://news.example"}
+    )
+    assert stream.headers["Access-Control-Allow-Origin"] == "https://news.example"
+    stream.close()
 
 
 async def test_a_site_token_can_be_required_to_submit(aiohttp_client, settings, redis) -> None:  # type: ignore[no-untyped-def]

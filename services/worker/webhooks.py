@@ -1,0 +1,224 @@
+"""Webhook deliveries: a dispatcher turns events into delivery jobs; the job signs and POSTs.
+
+The dispatcher reads the event stream through a consumer group, so every event is handed to
+exactly one webhook worker and an event taken by a worker that died is claimed by another;
+it acknowledges an event only once its delivery jobs are queued. A delivery is at least
+once: the receiver drops repeats by `Comments-Delivery`. Consecutive failures disable a
+subscription, with a `webhook.disabled` event for admins.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError, ResponseError
+from rq import Queue
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from services import jobs
+from services.core import keys, logs, queues
+from services.core.comment import now_iso
+from services.core.settings import Settings
+from services.core.signing import HEADER, sign
+from services.core.transitions import EVENTS_MAXLEN
+from services.worker.context import current
+
+log = logs.get(__name__)
+
+DELIVERY_LOG = 100
+"""Attempts kept per subscription."""
+CLAIM_IDLE_MS = 60_000
+"""An event taken by a worker and not acknowledged this long after is claimed by another."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a 2xx: the subscription's URL is the one to fix."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+class DeliveryFailed(RuntimeError):
+    """The receiver did not answer 2xx: RQ retries the job after its next interval."""
+
+
+def deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
+    ctx = current()
+    redis, settings = ctx.redis, ctx.settings
+    webhook: dict[str, str] = redis.hgetall(keys.webhook(webhook_id))  # type: ignore[assignment]
+    if not webhook or webhook.get("enabled") != "1":
+        return "skipped: the subscription is gone or disabled"
+    delivery = queues.delivery_id(webhook_id, event_id)
+    body = json.dumps(
+        {"id": delivery, "type": event_type, "created_at": now_iso(), "data": json.loads(data)}
+    ).encode()
+    request = urllib.request.Request(
+        webhook["url"],
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "leave-a-reply-webhooks/1",
+            HEADER: sign(webhook["secret"].encode(), body),
+            "Comments-Delivery": delivery,
+            "Comments-Event": event_type,
+        },
+    )
+    started = time.monotonic()
+    status: int | None = None
+    error = ""
+    try:
+        with _OPENER.open(request, timeout=settings.webhook_timeout_s) as response:
+            status = response.status
+    except urllib.error.HTTPError as e:
+        status, error = e.code, f"HTTP {e.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as e:
+        error = str(getattr(e, "reason", e))
+    ok = status is not None and 200 <= status < 300
+    attempt = {
+        "delivery_id": delivery, "event_id": event_id, "type": event_type, "status": status,
+        "ok": ok, "error": error, "ms": round((time.monotonic() - started) * 1000, 1),
+        "at": now_iso(),
+    }  # fmt: skip
+    pipe = redis.pipeline(transaction=True)
+    pipe.lpush(keys.webhook_deliveries(webhook_id), json.dumps(attempt))
+    pipe.ltrim(keys.webhook_deliveries(webhook_id), 0, DELIVERY_LOG - 1)
+    if ok:
+        pipe.hset(keys.webhook(webhook_id), "failures", 0)
+        pipe.execute()
+        return f"delivered: {status}"
+    pipe.hincrby(keys.webhook(webhook_id), "failures", 1)
+    failures = int(pipe.execute()[-1])
+    if failures >= settings.webhook_disable_after:
+        _disable(redis, webhook_id, webhook["url"], failures, error)
+        return "disabled"
+    raise DeliveryFailed(f"{webhook['url']}: {error or status}")
+
+
+def _disable(redis: Redis, webhook_id: str, url: str, failures: int, error: str) -> None:
+    """Stop delivering to the subscription and tell the admins, with a `webhook.disabled`
+    event (which other subscriptions may receive)."""
+    reason = f"{failures} deliveries failed in a row; the last: {error}"
+    when = now_iso()
+    event = {
+        "type": "webhook.disabled",
+        "occurred_at": when,
+        "webhook_id": webhook_id,
+        "url": url,
+        "reason": reason,
+    }
+    pipe = redis.pipeline(transaction=True)
+    pipe.hset(
+        keys.webhook(webhook_id),
+        mapping={"enabled": "0", "disabled_at": when, "disabled_reason": reason},
+    )
+    pipe.xadd(
+        keys.EVENTS,
+        {"type": "webhook.disabled", "webhook_id": webhook_id, "data": json.dumps(event)},
+        maxlen=EVENTS_MAXLEN,
+        approximate=True,
+    )
+    pipe.execute()
+    log.warning("webhook.disabled", webhook_id=webhook_id, reason=reason)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    events: set[str]
+    created_ms: int
+
+    def wants(self, event_id: str, fields: dict[str, str]) -> bool:
+        """Of the events it chose, those that happened after it subscribed."""
+        return fields.get("type") in self.events and int(event_id.split("-")[0]) >= self.created_ms
+
+
+class Dispatcher:
+    """Events to delivery jobs, one consumer of the group per webhook worker process."""
+
+    def __init__(self, settings: Settings, name: str) -> None:
+        self.settings = settings
+        self.name = name
+        self.redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        self.queue = Queue(queues.WEBHOOKS, connection=Redis.from_url(settings.redis_url),
+                           serializer=JSONSerializer)  # fmt: skip
+        self._stop = threading.Event()
+
+    def ensure_group(self) -> None:
+        try:
+            self.redis.xgroup_create(keys.EVENTS, keys.WEBHOOK_GROUP, id="$", mkstream=True)
+        except ResponseError as e:
+            if "BUSYGROUP" not in str(e):
+                raise
+
+    def dispatch_once(self, block_ms: int = 2000) -> int:
+        """Claim abandoned events, read new ones, queue their deliveries; return how many
+        events were handled."""
+        self.ensure_group()
+        entries: list[tuple[str, dict[str, str]]] = []
+        _, claimed, _ = self.redis.xautoclaim(
+            keys.EVENTS, keys.WEBHOOK_GROUP, self.name, CLAIM_IDLE_MS, "0-0", count=100
+        )
+        entries += claimed
+        found: Any = self.redis.xreadgroup(
+            keys.WEBHOOK_GROUP, self.name, {keys.EVENTS: ">"}, count=100,
+            block=None if entries else block_ms,
+        )  # fmt: skip
+        for _stream, batch in found or []:
+            entries += batch
+        if not entries:
+            return 0
+        subscriptions = self._subscriptions()
+        pipe = self.queue.connection.pipeline()
+        for event_id, fields in entries:
+            for webhook_id, subscription in subscriptions.items():
+                if subscription.wants(event_id, fields) and not Job.exists(
+                    queues.delivery_job_id(webhook_id, event_id), connection=self.queue.connection
+                ):
+                    spec = queues.delivery_job(webhook_id, event_id, fields["type"],
+                                               fields["data"], self.settings)  # fmt: skip
+                    jobs.enqueue(self.queue, spec, pipe)
+        pipe.execute()
+        self.redis.xack(keys.EVENTS, keys.WEBHOOK_GROUP, *[event_id for event_id, _ in entries])
+        return len(entries)
+
+    def _subscriptions(self) -> dict[str, Subscription]:
+        ids: set[str] = self.redis.smembers(keys.WEBHOOKS)  # type: ignore[assignment]
+        pipe = self.redis.pipeline(transaction=False)
+        for webhook_id in ids:
+            pipe.hmget(keys.webhook(webhook_id), ["enabled", "events", "created_ms"])
+        return {
+            webhook_id: Subscription(set((events or "").split(",")), int(created_ms or 0))
+            for webhook_id, (enabled, events, created_ms) in zip(ids, pipe.execute(), strict=True)
+            if enabled == "1"
+        }
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.dispatch_once()
+            except RedisError as e:
+                log.warning("webhooks.dispatch_failed", detail=str(e))
+                self._stop.wait(1)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="webhook-dispatcher", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self.redis.close()
+        self.queue.connection.close()
