@@ -489,6 +489,31 @@ def _service_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/embed.js": {
+            "get": {
+                "operationId": "widgetScript",
+                "summary": 'The comment widget: `<script src=".../embed.js" '
+                'data-article="ARTICLE-ID" async>` under an article.',
+                "responses": {
+                    "200": {
+                        "description": "JavaScript",
+                        "content": {"text/javascript": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        "/embed.css": {
+            "get": {
+                "operationId": "widgetStyles",
+                "summary": "The widget's stylesheet (the script adds it).",
+                "responses": {
+                    "200": {
+                        "description": "CSS",
+                        "content": {"text/css": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/healthz": {
             "get": _op("health", "The process is alive.", {"200": _json(STATUS, "Alive.")})
         },

@@ -25,3 +25,20 @@ async def moderation(request: web.Request) -> web.FileResponse:
             "Cache-Control": "no-cache",
         },
     )
+
+
+WIDGET_HEADERS = {
+    "Cache-Control": "public, max-age=300",
+    "X-Content-Type-Options": "nosniff",
+    # News sites load it from their own pages, on another origin.
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+
+
+async def embed_js(request: web.Request) -> web.FileResponse:
+    """The comment widget: `<script src=".../embed.js" data-article="ID" async>`."""
+    return web.FileResponse(STATIC / "embed.js", headers=WIDGET_HEADERS)
+
+
+async def embed_css(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "embed.css", headers=WIDGET_HEADERS)

@@ -44,6 +44,8 @@ def setup_routes(app: web.Application) -> None:
     router.add_post("/v1/webhooks/{webhook_id}/enable", webhooks.enable)
 
     router.add_get("/moderation", pages.moderation)
+    router.add_get("/embed.js", pages.embed_js)
+    router.add_get("/embed.css", pages.embed_css)
     router.add_static("/static/", pages.STATIC)
     router.add_get("/healthz", health.healthz)
     router.add_get("/readyz", health.readyz)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,14 @@ from services.core.embedded_redis import free_port
 from tests.e2e.client import request, wait_for
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[Any]:
+@contextmanager
+def running_service(tmp_path: Path, **environ: str) -> Iterator[tuple[str, Any, Path]]:
+    """`comments up` on a free port, with `environ` added to its environment; yields its
+    base URL, process and data directory, and stops it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
     env["COMMENTS_AUDIT_RATE"] = "0"  # no random audit sample: the tests know each verdict
+    env.update(environ)
     # Output to a file: a pipe nobody reads would fill and stall the service.
     with open(tmp_path / "up.log", "wb") as log:
         process = subprocess.Popen(
@@ -40,3 +45,33 @@ def service(tmp_path: Path) -> Iterator[Any]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[tuple[str, Any, Path]]:
+    with running_service(tmp_path) as running:
+        yield running
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium: install Debian's chromium package (.ci/run does) to run the browser tests",
+)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Headless Chromium (Debian's package) driven by Playwright."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+            ],
+        )  # fmt: skip
+        yield browser
+        await browser.close()

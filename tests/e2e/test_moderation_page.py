@@ -3,38 +3,16 @@ against the real API, Redis and RQ workers."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from redis import Redis
 
 from services.core.settings import Settings
+from tests.e2e.conftest import needs_chromium
 from tests.helpers import moderate_all, token, valid_submission
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no Chromium: install Debian's chromium package (.ci/run does) to run the browser tests",
-)
+pytestmark = needs_chromium
 LINKS = "https://a.example/1 https://b.example/2 https://c.example/3"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-            ],
-        )  # fmt: skip
-        yield browser
-        await browser.close()
 
 
 async def post(client: Any, content: str, n: int) -> str:
