@@ -16,6 +16,8 @@ from services.core import embedded_redis
 from services.core.rules import Rules
 from services.core.settings import Settings
 
+pytest_plugins = ["tests.receiver"]  # the `receiver` fixture: a webhook endpoint
+
 TEST_SECRET = b"test-secret-0123456789abcdef"
 
 

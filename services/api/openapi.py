@@ -451,7 +451,11 @@ def _webhook_paths() -> dict[str, Any]:
             "post": _op(
                 "createWebhook",
                 "Subscribe a URL to events; the answer shows the signing secret, once.",
-                {"201": _json(ANY_OBJECT, "The subscription, with its secret.")},
+                {"201": {**_json(ANY_OBJECT, "The subscription, with its secret."),
+                         "links": {op: {"operationId": op,
+                                        "parameters": {"webhook_id": "$response.body#/id"}}
+                                   for op in ("readWebhook", "testWebhook", "enableWebhook",
+                                              "deleteWebhook")}}},  # fmt: skip
                 body="webhook-subscription.schema.json",
                 role="admin",
             ),

@@ -37,7 +37,8 @@ WIDGET_HEADERS = {
 
 async def embed_js(request: web.Request) -> web.FileResponse:
     """The comment widget: `<script src=".../embed.js" data-article="ID" async>`."""
-    return web.FileResponse(STATIC / "embed.js", headers=WIDGET_HEADERS)
+    headers = {**WIDGET_HEADERS, "Content-Type": "text/javascript; charset=utf-8"}  # RFC 9239
+    return web.FileResponse(STATIC / "embed.js", headers=headers)
 
 
 async def embed_css(request: web.Request) -> web.FileResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,7 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from services.core.signing import verify
 from tests.e2e.client import authed, comments_cli, final_status, post, request, wait_for
+from tests.receiver import Receiver
 
 
 def test_up_moderates_publishes_and_stops_cleanly(service: Any) -> None:
@@ -114,3 +117,24 @@ def test_a_killed_up_leaves_no_process_behind(service: Any) -> None:
         return all(not Path(f"/proc/{pid}").exists() for pid in children)
 
     wait_for(gone, 15, "the children to stop")
+
+
+def test_up_delivers_signed_webhooks(service: Any, receiver: Receiver) -> None:
+    """The webhook worker `comments up` starts dispatches events and delivers them."""
+    base, process, data_dir = service
+    made = comments_cli(data_dir, "token", "create", "--role", "admin", "--name", "hooks")
+    admin = made.stdout.strip().splitlines()[-1]
+    status, webhook = authed(
+        "POST", f"{base}/v1/webhooks", admin, {"url": receiver.url, "events": ["comment.published"]}
+    )
+    assert status == 201, webhook
+    clean = post(base, "A calm and useful comment; reach me at grace@example.org.", "g@x.org")
+    assert final_status(base, clean)["status"] == "published"
+
+    wait_for(lambda: receiver.received, 10, "the webhook delivery")
+    [(headers, body)] = receiver.received
+    verify(webhook["secret"].encode(), body, headers["Comments-Signature"])
+    assert json.loads(body)["data"]["comment_id"] == clean["id"]
+    assert b"grace@example.org" not in body
+    shown = authed("GET", f"{base}/v1/webhooks/{webhook['id']}", admin)[1]
+    assert [d["status"] for d in shown["deliveries"]] == [200]

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,6 +18,7 @@ from services.core.settings import Settings
 from services.core.signing import HEADER, SignatureError, verify
 from tests.conftest import TEST_SECRET
 from tests.helpers import deliver_all, moderate_all, token, valid_submission
+from tests.receiver import Receiver
 
 SECRET = "whsec-test-0123456789abcdef"
 SERIAL = itertools.count(1)
@@ -38,42 +35,6 @@ def settings(redis_url: str) -> Settings:
         webhook_retry_intervals=(0, 0, 0),
         webhook_disable_after=6,
     )
-
-
-@dataclass
-class Receiver:
-    """A news site's endpoint: records what arrives and answers the statuses it is told to."""
-
-    url: str = ""
-    answers: list[int] = field(default_factory=list)
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-
-    def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for _, body in self.received]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.received.append((dict(self.headers.items()), body))
-            self.send_response(state.answers.pop(0) if state.answers else 200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/comments"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
