@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--webhook-workers", type=int, default=1, help="webhook delivery workers (default 1)"
     )
     up.add_argument(
+        "--api-processes", type=int, default=1, help="API processes sharing the port (default 1)"
+    )
+    up.add_argument(
         "--data-dir", type=Path, default=Path(".comments"), help="for Valkey's files and the secret"
     )
 
@@ -41,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     api.add_argument("--host", default=None)
     api.add_argument("--port", type=int, default=None)
+    api.add_argument(
+        "--processes", type=int, default=1, help="API processes sharing the port (default 1)"
+    )
+    api.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
 
     worker = commands.add_parser("worker", help="run one worker (from the environment)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
@@ -95,7 +102,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             from services.supervisor import up as run_up
 
             sys.exit(
-                run_up(args.host, args.port, args.workers, args.data_dir, args.webhook_workers)
+                run_up(
+                    args.host,
+                    args.port,
+                    args.workers,
+                    args.data_dir,
+                    args.webhook_workers,
+                    args.api_processes,
+                )  # fmt: skip
             )
         overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
         environ: dict[str, str] = dict(os.environ)
@@ -113,8 +127,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(_reconcile_command(settings))
     if args.command == "api":
         from services.api.main import run as run_api
+        from services.api.main import run_pool
 
-        run_api(settings)
+        if args.processes > 1:
+            sys.exit(run_pool(settings, args.processes))
+        run_api(settings, reuse_port=args.reuse_port)
     elif args.command == "worker":
         from services.worker.main import run as run_worker
 

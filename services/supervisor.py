@@ -8,13 +8,16 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from services.core import embedded_redis
 from services.core.process import die_with_parent
+from services.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
 SERVICE_ENV = "service.env"
 """In the data directory while `comments up` runs: the REDIS_URL it uses."""
@@ -23,6 +26,8 @@ STARTUP_GRACE = 3.0
 """A child that exits sooner than this after starting is broken (a taken port, a bad
 setting), not crashed: restarting it would only loop."""
 WORKER_STOP_TIMEOUT = 90.0
+API_STOP_TIMEOUT = 20.0
+"""The API finishes in-flight requests within 10 s of SIGTERM."""
 
 
 @dataclass
@@ -78,7 +83,12 @@ def _secret(data_dir: Path) -> str:
 
 
 def up(
-    host: str | None, port: int | None, workers: int, data_dir: Path, webhook_workers: int = 1
+    host: str | None,
+    port: int | None,
+    workers: int,
+    data_dir: Path,
+    webhook_workers: int = 1,
+    api_processes: int = 1,
 ) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, COMMENTS_SECRET=_secret(data_dir))
@@ -91,58 +101,84 @@ def up(
         server = embedded_redis.start(data_dir / "valkey")
         env["REDIS_URL"] = server.url
         print(f"comments: Valkey on {server.url}, files in {server.data_dir}", flush=True)
+    # Every process writes its metrics here; the API's /metrics shows them all.
+    env[MULTIPROC_ENV] = str(data_dir / "metrics")
+    prepare_multiprocess_dir(data_dir / "metrics")
     # Commands run beside this one (`comments token`, ...) find the service through this file.
     (data_dir / SERVICE_ENV).write_text(f"REDIS_URL={env['REDIS_URL']}\n")
 
     command = [sys.executable, "-m", "services"]
-    api = Child("api", [*command, "api"], env)
+    api = Child("api", [*command, "api", "--processes", str(api_processes)], env)
     pool = [Child(f"worker-{i + 1}", [*command, "worker"], env) for i in range(workers)]
     pool += [
         Child(f"webhooks-{i + 1}", [*command, "worker", "--queue", "webhooks"], env)
         for i in range(webhook_workers)
     ]
-    stopping = False
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    stopping = stop_on_signals()
     reconciler = _Reconciler(env)
+
+    def check() -> int | None:
+        reconciler.maybe_run()
+        if server and server.process.poll() is not None:
+            print("comments: Valkey exited; stopping", flush=True)
+            return 1
+        return None
+
     try:
-        for child in [api, *pool]:
-            child.start()
-        while not stopping:
-            reconciler.maybe_run()
-            for child in [api, *pool]:
-                assert child.process is not None
-                code = child.process.poll()
-                if code is not None and not stopping:
-                    if time.monotonic() - child.started_at < STARTUP_GRACE:
-                        print(
-                            f"comments: {child.name} failed to start ({code}); stopping", flush=True
-                        )
-                        return 1
-                    print(f"comments: {child.name} exited ({code}); restarting", flush=True)
-                    time.sleep(RESTART_DELAY)
-                    child.start()
-            if server and server.process.poll() is not None:
-                print("comments: Valkey exited; stopping", flush=True)
-                return 1
-            time.sleep(0.2)
-        print("comments: stopping", flush=True)
-        return 0
+        return supervise([api, *pool], stopping, check)
     finally:
-        api.stop(timeout=15)
-        for child in pool:
-            if child.process and child.process.poll() is None:
-                child.process.terminate()
-        for child in pool:
-            child.stop(timeout=WORKER_STOP_TIMEOUT)
+        api.stop(timeout=API_STOP_TIMEOUT)
+        stop_all(pool, WORKER_STOP_TIMEOUT)
         if server:
             server.stop()
         (data_dir / SERVICE_ENV).unlink(missing_ok=True)
+
+
+def stop_on_signals() -> Callable[[], bool]:
+    """From now on SIGINT and SIGTERM only ask to stop; the returned function tells if asked."""
+    asked = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        asked.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    return asked.is_set
+
+
+def supervise(
+    children: list[Child], stopping: Callable[[], bool], check: Callable[[], int | None]
+) -> int:
+    """Start the children and keep them running until `stopping()`: one that crashes is
+    restarted, one that fails as it starts stops everything (1), as does `check` returning a
+    code. The caller stops the children after."""
+    for child in children:
+        child.start()
+    while not stopping():
+        if (code := check()) is not None:
+            return code
+        for child in children:
+            assert child.process is not None
+            code = child.process.poll()
+            if code is not None and not stopping():
+                if time.monotonic() - child.started_at < STARTUP_GRACE:
+                    print(f"comments: {child.name} failed to start ({code}); stopping", flush=True)
+                    return 1
+                print(f"comments: {child.name} exited ({code}); restarting", flush=True)
+                time.sleep(RESTART_DELAY)
+                child.start()
+        time.sleep(0.2)
+    print("comments: stopping", flush=True)
+    return 0
+
+
+def stop_all(children: list[Child], timeout: float) -> None:
+    """SIGTERM to all at once, then wait for each."""
+    for child in children:
+        if child.process and child.process.poll() is None:
+            child.process.terminate()
+    for child in children:
+        child.stop(timeout)
 
 
 class _Reconciler:

@@ -14,10 +14,12 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from services.api import streams
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
 from services.api.feeds import ArticleFeeds
 from services.api.jobs import job_queue, moderation_queue, parse_version
+from services.api.metrics import measure
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
@@ -42,11 +44,12 @@ log = logs.get(__name__)
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=max(settings.max_body_bytes, MAX_DOCUMENT_BYTES),
-        middlewares=[request_ids, problems, preflight],
+        middlewares=[measure, request_ids, problems, preflight],
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_redis)
     app.on_response_prepare.append(allow_origin)
+    streams.setup(app)
     setup_routes(app)
     return app
 

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from rq import Queue
 
 from services.api.jobs import enqueue_moderation, recorder
+from services.api.metrics import RATE_LIMITED
 from services.api.writer import BatchWriter, Guard, Limit, Unique
 from services.core import keys
 from services.core.comment import State, new_record, now_iso, self_link
@@ -107,6 +108,7 @@ async def accept(
         return Accepted(earlier["response"]["id"], earlier["response"], replayed=True)
     if isinstance(refused.guard, Unique):
         raise Conflict("This author already sent the same comment to this article.")
+    RATE_LIMITED.labels(refused.guard.name).inc()
     raise TooManyRequests(
         "Too many comments in a short time; wait before sending another.",
         retry_after_s=math.ceil(refused.retry_after_ms / 1000),
@@ -136,7 +138,9 @@ def _limits(
         limits.append(("client", submitter.client_hash, settings.flood_client))
     for kind, who, limit in limits:
         guards.append(
-            Limit(keys.flood(kind, who), limit.count, limit.seconds * 1000, now_ms, comment_id)
+            Limit(
+                keys.flood(kind, who), limit.count, limit.seconds * 1000, now_ms, comment_id, kind
+            )
         )
     return guards
 

@@ -4,13 +4,16 @@ comments published and removed, resumable with Last-Event-ID."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiohttp_sse import sse_response
 
 from services.api.comments import article_id_of
-from services.api.feeds import stream_id
+from services.api.feeds import Event, Reader, stream_id
 from services.api.state import FEEDS, REDIS
+from services.api.streams import Stopping, counted, unless_stopping
 from services.core import keys
 from services.core.errors import FieldError, InvalidQuery
 
@@ -30,6 +33,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     async with (
         request.app[FEEDS].subscribe(article_id) as reader,
+        _counted(),
         sse_response(request, headers=headers, ping_interval=HEARTBEAT_S) as response,
     ):
         if after is not None and resume is not None:
@@ -43,16 +47,33 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 )
                 after = stream_id(entry_id)
         while response.is_connected() and not reader.dropped.is_set():
-            get = asyncio.ensure_future(reader.queue.get())
-            dropped = asyncio.ensure_future(reader.dropped.wait())
-            done, _ = await asyncio.wait({get, dropped}, return_when=asyncio.FIRST_COMPLETED)
-            dropped.cancel()
-            if get not in done:
-                get.cancel()
+            try:
+                entry_id, kind, data = await unless_stopping(request, _next(reader))
+            except (Stopping, _Dropped):
                 break
-            entry_id, kind, data = get.result()
             if after is not None and (stream_id(entry_id) or (0, 0)) <= after:
                 continue  # already sent from the backlog
             await response.send(data, id=entry_id, event=kind, retry=RETRY_MS)
             after = stream_id(entry_id)
     return response
+
+
+class _Dropped(Exception):
+    """The reader fell too far behind: it reconnects and resumes from Redis."""
+
+
+async def _next(reader: Reader) -> Event:
+    get = asyncio.ensure_future(reader.queue.get())
+    dropped = asyncio.ensure_future(reader.dropped.wait())
+    done, _ = await asyncio.wait({get, dropped}, return_when=asyncio.FIRST_COMPLETED)
+    dropped.cancel()
+    if get not in done:
+        get.cancel()
+        raise _Dropped
+    return get.result()
+
+
+@contextlib.asynccontextmanager
+async def _counted() -> AsyncIterator[None]:
+    with counted():
+        yield

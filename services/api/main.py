@@ -1,8 +1,12 @@
-"""The API process."""
+"""The API process, or a pool of them sharing one port."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 from aiohttp import web
 
@@ -10,17 +14,44 @@ from services.api.app import create_app
 from services.api.requests import AccessLogger
 from services.core.settings import Settings
 
+SHUTDOWN_TIMEOUT = 10.0
+"""After SIGTERM: how long in-flight requests get to finish."""
 
-def run(settings: Settings) -> None:
-    """Serve until SIGTERM or SIGINT; then stop accepting and finish in-flight requests."""
+
+def run(settings: Settings, *, reuse_port: bool = False) -> None:
+    """Serve until SIGTERM or SIGINT; then stop accepting, end the open streams, finish
+    in-flight requests, flush and close Redis."""
     try:
         web.run_app(
             create_app(settings),
             host=settings.host,
             port=settings.port,
-            shutdown_timeout=10,
+            reuse_port=reuse_port or None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
             access_log_class=AccessLogger,
             print=lambda message: print(message, flush=True),
         )
     except OSError as e:
         sys.exit(f"comments api: cannot listen on {settings.host}:{settings.port}: {e.strerror}")
+
+
+def run_pool(settings: Settings, processes: int) -> int:
+    """`processes` API processes on one port (SO_REUSEPORT: the kernel spreads connections),
+    restarted if they crash, stopped together; their metrics summed at any one's /metrics."""
+    from services.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+    from services.supervisor import API_STOP_TIMEOUT, Child, stop_all, stop_on_signals, supervise
+
+    env = dict(os.environ, COMMENTS_HOST=settings.host, COMMENTS_PORT=str(settings.port))
+    made = None
+    if not env.get(MULTIPROC_ENV):
+        made = env[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="comments-api-metrics-")
+    prepare_multiprocess_dir(Path(env[MULTIPROC_ENV]))
+    command = [sys.executable, "-m", "services", "api", "--reuse-port"]
+    children = [Child(f"api-{i + 1}", command, env) for i in range(processes)]
+    stopping = stop_on_signals()
+    try:
+        return supervise(children, stopping, lambda: None)
+    finally:
+        stop_all(children, API_STOP_TIMEOUT)
+        if made:
+            shutil.rmtree(made, ignore_errors=True)

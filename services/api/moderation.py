@@ -14,6 +14,7 @@ from aiohttp_sse import sse_response
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
 from services.api.state import REDIS, TRANSITION
+from services.api.streams import Stopping, counted, unless_stopping
 from services.core import keys
 from services.core.access import Role
 from services.core.comment import State, moderator_view
@@ -126,19 +127,28 @@ async def audit(request: web.Request) -> web.Response:
 async def stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events of every comment event (ids only, no text), so the moderation page
     sees held comments arrive and decided ones leave without reloading."""
-    redis = request.app[REDIS]
     last_id = request.headers.get("Last-Event-ID") or "$"
     async with sse_response(request) as response:
-        while response.is_connected():
-            found: list[Any] = await redis.xread({keys.EVENTS: last_id}, block=10_000, count=100)  # type: ignore[assignment]
-            for _stream, entries in found:
-                for entry_id, fields in entries:
-                    last_id = entry_id
-                    if "comment_id" not in fields:
-                        continue  # not about a comment (webhook.disabled)
-                    data = {k: fields[k] for k in ("type", "article_id", "comment_id")}
-                    await response.send(json.dumps(data), id=entry_id, event=fields["type"])
+        with counted():
+            await _relay(request, response, last_id)
     return response
+
+
+async def _relay(request: web.Request, response: Any, last_id: str) -> None:
+    redis = request.app[REDIS]
+    while response.is_connected():
+        try:
+            read = redis.xread({keys.EVENTS: last_id}, block=10_000, count=100)
+            found: Any = await unless_stopping(request, read)
+        except Stopping:
+            return
+        for _stream, entries in found:
+            for entry_id, fields in entries:
+                last_id = entry_id
+                if "comment_id" not in fields:
+                    continue  # not about a comment (webhook.disabled)
+                data = {k: fields[k] for k in ("type", "article_id", "comment_id")}
+                await response.send(json.dumps(data), id=entry_id, event=fields["type"])
 
 
 async def _apply(

@@ -529,6 +529,19 @@ def _service_paths() -> dict[str, Any]:
                 problems=(503,),
             )  # fmt: skip
         },
+        "/metrics": {
+            "get": {
+                "operationId": "metrics",
+                "summary": "Prometheus metrics: requests, submissions, the backlog (and, under "
+                "`comments up`, the workers'). Keep it off the public internet.",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/openapi.json": {
             "get": _op("openapi", "This document.", {"200": _json(ANY_OBJECT, "OpenAPI 3.1")})
         },

@@ -8,6 +8,7 @@ from services.api import (
     comments,
     health,
     live,
+    metrics,
     moderation,
     openapi,
     pages,
@@ -50,3 +51,4 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/healthz", health.healthz)
     router.add_get("/readyz", health.readyz)
     router.add_get("/openapi.json", openapi.serve)
+    router.add_get("/metrics", metrics.serve)

@@ -50,6 +50,8 @@ class Limit:
     window_ms: int
     now_ms: int
     member: str
+    name: str = ""
+    """Whose limit it is (author, client, token), for the metrics."""
 
 
 Guard = Unique | Limit

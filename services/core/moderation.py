@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from services.core.checks.form import check_form
@@ -23,6 +24,8 @@ class Assessment:
     signals: list[Signal]
     content_profanity: Profanity
     name_profanity: Profanity
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds each check took."""
 
 
 @lru_cache(maxsize=4)
@@ -33,6 +36,8 @@ def profanity_matcher(allowlist: tuple[str, ...] = ()) -> ProfanityMatcher:
 
 def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
     content, name, url = record["content"], record["author_name"], record.get("author_url", "")
+    timings: dict[str, float] = {}
+    clock = _Clock(timings)
     matcher = profanity_matcher(rules.profanity_allowlist)
     in_content = find_profanity(content, matcher)
     in_name = find_profanity(name, matcher)
@@ -47,15 +52,33 @@ def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
     )
     if signal := profanity_signal("author name", in_name, name_policy):
         signals.append(signal)
+    clock.lap("profanity")
     links = find_links(content)
     signals += check_links(content, links, url, rules)
+    clock.lap("links")
     signals += check_word_lists(rules.disallowed_words, rules.moderation_words, content, name, url)
+    clock.lap("word_lists")
     fill_ms = record.get("fill_ms")
     signals += check_form(
         record.get("honeypot", ""), int(fill_ms) if fill_ms else None, rules.min_fill_ms
     )
+    clock.lap("form")
     signals += spam_signs(content, name, url, links)
-    return Assessment(signals, in_content, in_name)
+    clock.lap("spam_signs")
+    return Assessment(signals, in_content, in_name, timings)
+
+
+class _Clock:
+    """Seconds spent in each check, for the metrics."""
+
+    def __init__(self, laps: dict[str, float]) -> None:
+        self.laps = laps
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
 
 
 def counts_for_spread(content: str, rules: Rules) -> bool:

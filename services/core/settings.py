@@ -118,6 +118,10 @@ class Settings:
     """Consecutive failed attempts after which a subscription is disabled, with a
     `webhook.disabled` event (COMMENTS_WEBHOOK_DISABLE_AFTER)."""
 
+    metrics_port: int = 0
+    """A worker serves its Prometheus metrics on this port, at /metrics; 0: not at all
+    (COMMENTS_METRICS_PORT). The API serves its own at /metrics on its port."""
+
     rules: Rules = field(default_factory=Rules)
     """The moderation rules' starting values: each field of services/core/rules.py from
     `COMMENTS_<FIELD>` (lists comma-separated), e.g. COMMENTS_LINK_LIMIT=2."""

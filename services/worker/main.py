@@ -8,6 +8,7 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
+from services import metrics
 from services.core import logs, queues
 from services.core.redis_config import config_warnings
 from services.core.settings import Settings
@@ -54,6 +55,8 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
     A webhook worker also runs the dispatcher that turns events into deliveries."""
     worker = build_worker(settings, queue)
     warn_about_config(current().redis)
+    if settings.metrics_port:
+        metrics.serve(settings.metrics_port)
     if queue == queues.WEBHOOKS:
         from services.worker.webhooks import Dispatcher
 

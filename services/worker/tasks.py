@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
 
-from services.core import keys, logs
+from services.core import keys, logs, queues
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
+from services.core.ids import id_time_ms
 from services.core.learning import Reputation, features, score
-from services.core.moderation import assess, counts_for_spread, published_fields, spread_signal
+from services.core.moderation import (
+    Assessment,
+    assess,
+    counts_for_spread,
+    published_fields,
+    spread_signal,
+)
 from services.core.transitions import Transition
 from services.core.verdict import audited, decide
+from services.worker import metrics
 from services.worker.context import WorkerContext, current
 
 log = logs.get(__name__)
@@ -21,18 +30,31 @@ log = logs.get(__name__)
 
 def moderate(comment_id: str) -> str:
     """Decide a pending comment; return the state it is in afterwards."""
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        state, outcome = _moderate(comment_id)
+        return state
+    finally:
+        metrics.JOBS.labels(queues.MODERATION, outcome).inc()
+        metrics.JOB_SECONDS.labels(queues.MODERATION).observe(time.perf_counter() - started)
+
+
+def _moderate(comment_id: str) -> tuple[str, str]:
+    """The state the comment is in afterwards, and the job's outcome for the metrics."""
     ctx = current()
     record: dict[str, str] = ctx.redis.hgetall(keys.comment(comment_id))  # type: ignore[assignment]
     if not record:
         log.warning("comment.missing", comment_id=comment_id)
-        return "missing"
+        return "missing", "missing"
     with structlog.contextvars.bound_contextvars(
         request_id=record.get("request_id", ""), comment_id=comment_id
     ):
         if record["state"] != State.PENDING:
             log.info("comment.already_decided", state=record["state"])
-            return record["state"]  # decided by an earlier run of this job
-        return _decide(ctx, record)
+            return record["state"], "already_decided"  # decided by an earlier run of this job
+        state = _decide(ctx, record)
+        return state, "decided"
 
 
 def _decide(ctx: WorkerContext, record: dict[str, str]) -> str:
@@ -112,6 +134,7 @@ def _decide(ctx: WorkerContext, record: dict[str, str]) -> str:
     if not applied:
         log.info("comment.decided_meanwhile", state=state)
         return str(state)
+    _measure(assessment, verdict.signals, verdict.state.value, comment_id)
     log.info(
         "comment.decided",
         state=verdict.state.value,
@@ -119,3 +142,16 @@ def _decide(ctx: WorkerContext, record: dict[str, str]) -> str:
         checks=[s.check for s in verdict.signals if s.action != "score" or s.score],
     )
     return verdict.state.value
+
+
+def _measure(
+    assessment: Assessment, signals: Sequence[Signal], state: str, comment_id: str
+) -> None:
+    for check, seconds in assessment.timings.items():
+        metrics.CHECK_SECONDS.labels(check).observe(seconds)
+    metrics.VERDICTS.labels(state).inc()
+    for signal in signals:
+        if signal.action != Action.SCORE or signal.score:
+            metrics.REASONS.labels(signal.check, signal.action).inc()
+    waited = time.time() - id_time_ms(comment_id) / 1000
+    metrics.DECISION_SECONDS.labels(state).observe(max(0.0, waited))

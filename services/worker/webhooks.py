@@ -29,6 +29,7 @@ from services.core.comment import now_iso
 from services.core.settings import Settings
 from services.core.signing import HEADER, sign
 from services.core.transitions import EVENTS_MAXLEN
+from services.worker import metrics
 from services.worker.context import current
 
 log = logs.get(__name__)
@@ -54,6 +55,20 @@ class DeliveryFailed(RuntimeError):
 
 
 def deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
+    outcome = "error"
+    try:
+        result = _deliver(webhook_id, event_id, event_type, data)
+        outcome = result.split(":")[0]
+        return result
+    except DeliveryFailed:
+        outcome = "failed"
+        raise
+    finally:
+        metrics.DELIVERIES.labels(outcome).inc()
+        metrics.JOBS.labels(queues.WEBHOOKS, outcome).inc()
+
+
+def _deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
     ctx = current()
     redis, settings = ctx.redis, ctx.settings
     webhook: dict[str, str] = redis.hgetall(keys.webhook(webhook_id))  # type: ignore[assignment]
@@ -86,6 +101,7 @@ def deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
     except (urllib.error.URLError, TimeoutError, OSError) as e:
         error = str(getattr(e, "reason", e))
     ok = status is not None and 200 <= status < 300
+    metrics.DELIVERY_SECONDS.observe(time.monotonic() - started)
     attempt = {
         "delivery_id": delivery, "event_id": event_id, "type": event_type, "status": status,
         "ok": ok, "error": error, "ms": round((time.monotonic() - started) * 1000, 1),
