@@ -80,6 +80,29 @@ def main(argv: Sequence[str] | None = None) -> None:
     revoke = token_commands.add_parser("revoke", parents=[beside], help="revoke a token at once")
     revoke.add_argument("name")
 
+    status = commands.add_parser(
+        "status", parents=[beside], help="queues, workers, comments per state, oldest pending"
+    )
+    status.add_argument("--json", action="store_true", help="as JSON")
+    purge = commands.add_parser(
+        "purge", parents=[beside], help="delete spam and rejected comments older than N days"
+    )
+    purge.add_argument(
+        "--older-than-days", type=int, default=None,
+        help="default: COMMENTS_PURGE_AFTER_DAYS (30); workers also purge on their own",
+    )  # fmt: skip
+    erase = commands.add_parser(
+        "erase", parents=[beside],
+        help="erase everything of one email address: its comments, events, counts (GDPR)",
+    )  # fmt: skip
+    erase.add_argument("--email", required=True, metavar="ADDRESS")
+    erase.add_argument("--reason", default="", help="kept in the audit log, e.g. a ticket number")
+    export = commands.add_parser(
+        "export", parents=[beside], help="an article's published comments as JSON lines"
+    )
+    export.add_argument("--article", required=True, metavar="ARTICLE_ID")
+    export.add_argument("--output", type=Path, help="a file (default: standard output)")
+
     evaluate = commands.add_parser(
         "eval", help="run labeled comments through the checks and print the triage table"
     )
@@ -113,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
         environ: dict[str, str] = dict(os.environ)
-        if args.command in {"token", "reconcile"}:
+        if args.command in {"token", "reconcile", "status", "purge", "erase", "export"}:
             from services.supervisor import local_environment
 
             environ = {**local_environment(args.data_dir), **environ}
@@ -125,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(_token_command(args, settings))
     if args.command == "reconcile":
         sys.exit(_reconcile_command(settings))
+    if args.command in {"status", "purge", "erase", "export"}:
+        from services.operations import run_command
+
+        sys.exit(run_command(args, settings))
     if args.command == "api":
         from services.api.main import run as run_api
         from services.api.main import run_pool

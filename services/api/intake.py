@@ -82,6 +82,7 @@ async def accept(
     pipe = recorder(queue)
     pipe.hset(keys.comment(comment_id), mapping=record)  # type: ignore[arg-type]
     pipe.zadd(keys.state_set(State.PENDING), {comment_id: id_time_ms(comment_id)})
+    pipe.sadd(keys.author_comments(record["email_hash"]), comment_id)
     enqueue_moderation(queue, pipe, comment_id, settings)
     guards: list[Guard] = []
     if idempotency:

@@ -73,6 +73,11 @@ def author(email_hash: str) -> str:
     return f"{PREFIX}author:{email_hash}"
 
 
+def author_comments(email_hash: str) -> str:
+    """Set of the ids of every comment stored with this email hash (to erase them on request)."""
+    return f"{PREFIX}author:{email_hash}:comments"
+
+
 def ban(kind: str, hashed: str) -> str:
     """A ban on an author (`author`, by email hash) or a client address (`client`), as JSON,
     expiring with the ban."""

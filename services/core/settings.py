@@ -118,6 +118,10 @@ class Settings:
     """Consecutive failed attempts after which a subscription is disabled, with a
     `webhook.disabled` event (COMMENTS_WEBHOOK_DISABLE_AFTER)."""
 
+    purge_after_days: int = 30
+    """Spam and rejected comments are deleted this many days after their verdict; 0 keeps
+    them (COMMENTS_PURGE_AFTER_DAYS)."""
+
     metrics_port: int = 0
     """A worker serves its Prometheus metrics on this port, at /metrics; 0: not at all
     (COMMENTS_METRICS_PORT). The API serves its own at /metrics on its port."""

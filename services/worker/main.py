@@ -3,6 +3,9 @@ webhooks queue, which also runs the reconciler between jobs."""
 
 from __future__ import annotations
 
+import os
+import socket
+
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
@@ -12,6 +15,7 @@ from services import metrics
 from services.core import logs, queues
 from services.core.redis_config import config_warnings
 from services.core.settings import Settings
+from services.lifecycle import purge
 from services.worker.context import configure, current
 from services.worker.reconcile import reconcile
 
@@ -32,6 +36,11 @@ class ModerationWorker(SimpleWorker):
             return
         if report and (report.requeued or report.held):
             log.warning("reconcile.done", **vars(report))
+        if report is not None:  # this worker holds the reconciler's turn: purge too
+            try:
+                purge(current().redis, self.settings.purge_after_days)
+            except RedisError as e:
+                log.warning("purge.failed", detail=str(e))
 
 
 def build_worker(settings: Settings, queue_name: str = queues.MODERATION) -> ModerationWorker:
@@ -40,6 +49,8 @@ def build_worker(settings: Settings, queue_name: str = queues.MODERATION) -> Mod
     queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
     worker = ModerationWorker(
         [queue],
+        # Named for what an operator looks for in `rq info`: the queue, the host, the process.
+        name=f"{queue_name}.{socket.gethostname()}.{os.getpid()}",
         connection=connection,
         serializer=JSONSerializer,
         # Idle workers wake this often, so the reconciler runs on time.

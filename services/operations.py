@@ -1,0 +1,52 @@
+"""The operator's commands beside a running service: status, purge, erase, export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from redis import Redis
+
+from services import lifecycle, status
+from services.core.settings import Settings
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        if args.command == "status":
+            found = status.collect(redis, Redis.from_url(settings.redis_url))
+            print(json.dumps(found, indent=2) if args.json else status.render(found))
+        elif args.command == "purge":
+            days = (
+                settings.purge_after_days if args.older_than_days is None else args.older_than_days
+            )
+            print(f"purged {lifecycle.purge(redis, days)} spam and rejected comments "
+                  f"older than {days} days")  # fmt: skip
+        elif args.command == "erase":
+            erased = lifecycle.erase_email(
+                redis, settings.secret, args.email, actor="comments erase", reason=args.reason
+            )
+            print(f"erased {erased.comments} comments ({erased.published} were published, "
+                  f"now withdrawn from {len(erased.articles)} articles) and "
+                  f"{erased.events} stream entries")  # fmt: skip
+        else:
+            if args.output:
+                with args.output.open("w", encoding="utf-8") as out:
+                    count = _export(redis, args.article, out)
+                print(f"exported {count} comments to {args.output}", file=sys.stderr)
+            else:
+                _export(redis, args.article, sys.stdout)
+    finally:
+        redis.close()
+    return 0
+
+
+def _export(redis: Redis, article_id: str, out: TextIO) -> int:
+    count = 0
+    for comment in lifecycle.export_article(redis, article_id):
+        out.write(json.dumps(comment, ensure_ascii=False) + "\n")
+        count += 1
+    return count
