@@ -1,6 +1,7 @@
 """Chaos harness: nothing accepted is lost, nothing is published twice, whatever is killed.
 
     .venv/bin/python bench/chaos.py [--comments 3000] [--workers 3] [--redis-kills 2]
+    .venv/bin/python bench/chaos.py --stop-signal term --api-restarts 3 --redis-kills 0
 
 Starts a Valkey server with its append-only file, the API and several workers, each in its
 own process group. Posts the comments (16 at a time, each with an Idempotency-Key, retried
@@ -13,6 +14,11 @@ The API runs with COMMENTS_DURABILITY=local, so a 202 means the comment and its 
 fsynced (WAITAOF): with the default (`none`), Valkey's once-a-second fsync can lose the last
 second of accepted comments when Valkey itself is killed; the harness shows that too with
 `--durability none`.
+
+With `--stop-signal term` the workers are stopped the way an orchestrator stops them (SIGTERM:
+finish the current job, then exit) instead of killed, and `--api-restarts N` stops the API
+with SIGTERM N times during the load (it stops accepting, finishes what it started) and
+starts a new one: a rolling restart under load.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class Report:
     states: dict[str, int] = field(default_factory=dict)
     worker_kills: int = 0
     redis_kills: int = 0
+    api_restarts: int = 0
     retries: int = 0
     posted: int = 0
     seconds: float = 0.0
@@ -55,8 +62,9 @@ class Report:
         return (
             f"accepted {self.accepted}, reached a final state {self.final}, lost {self.lost}, "
             f"published twice {self.published_twice}\n"
-            f"final states {self.states}; {self.worker_kills} worker kills, "
-            f"{self.redis_kills} Valkey kills, {self.retries} client retries, "
+            f"final states {self.states}; {self.worker_kills} worker stops, "
+            f"{self.redis_kills} Valkey kills, {self.api_restarts} API restarts, "
+            f"{self.retries} client retries, "
             f"{self.seconds:.0f} s"
         )
 
@@ -64,8 +72,12 @@ class Report:
 class Cluster:
     """Valkey, one API, N workers: each started, killed and restarted on demand."""
 
-    def __init__(self, root: Path, workers: int, durability: str) -> None:
+    def __init__(
+        self, root: Path, workers: int, durability: str, stop_signal: int = signal.SIGKILL
+    ) -> None:
         self.root = root
+        self.stop_signal = stop_signal
+        self.stopping: list[subprocess.Popen[bytes]] = []
         self.port = embedded_redis.free_port()
         self.api_port = embedded_redis.free_port()
         self.redis: embedded_redis.EmbeddedServer | None = None
@@ -107,17 +119,29 @@ class Cluster:
             self.workers[i] = self._spawn("worker")
 
     def kill_worker(self, i: int) -> None:
+        """Stop worker i (and its scheduler) with the stop signal and start another in its
+        place at once; one stopped with SIGTERM finishes its job meanwhile."""
         worker = self.workers[i]
         if worker and worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler
-            worker.wait()
+            os.killpg(worker.pid, self.stop_signal)
+            if self.stop_signal == signal.SIGKILL:
+                worker.wait()
+            else:
+                self.stopping.append(worker)
         self.workers[i] = self._spawn("worker")
+
+    def restart_api(self) -> None:
+        """SIGTERM the API, wait for it to finish what it started, start a new one."""
+        assert self.api is not None
+        os.killpg(self.api.pid, signal.SIGTERM)
+        self.api.wait(30)
+        self.api = self._spawn("api")
 
     def stop(self) -> None:
         for process in [self.api, *self.workers]:
             if process and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in [self.api, *self.workers]:
+        for process in [self.api, *self.workers, *self.stopping]:
             if process:
                 try:
                     process.wait(30)
@@ -176,15 +200,20 @@ async def post_all(
 
 
 async def chaos(cluster: Cluster, report: Report, done: asyncio.Event, redis_kills: int,
-                total: int, seed: int) -> None:  # fmt: skip
-    """Kill a random worker every second or so; kill Valkey when the posting is 1/3, 2/3,
-    ... done (`redis_kills` times)."""
+                total: int, seed: int, api_restarts: int = 0) -> None:  # fmt: skip
+    """Stop a random worker every second or so; kill Valkey when the posting is 1/3, 2/3,
+    ... done (`redis_kills` times); restart the API likewise (`api_restarts` times)."""
     rng = random.Random(seed)
     redis_at = [total * (k + 1) // (redis_kills + 1) for k in range(redis_kills)]
+    api_at = [total * (k + 1) // (api_restarts + 1) for k in range(api_restarts)]
     while not done.is_set():
         await asyncio.sleep(rng.uniform(0.5, 1.5))
         cluster.kill_worker(rng.randrange(len(cluster.workers)))
         report.worker_kills += 1
+        if api_at and report.posted >= api_at[0]:
+            api_at.pop(0)
+            await asyncio.to_thread(cluster.restart_api)
+            report.api_restarts += 1
         if redis_at and report.posted >= redis_at[0]:
             redis_at.pop(0)
             cluster.kill_redis()
@@ -219,11 +248,12 @@ def settle(redis_url: str, accepted: list[str], report: Report, timeout: float) 
 
 
 def run(comments: int, workers: int, redis_kills: int, durability: str = "local",
-        seed: int = 1, rate: float = 150.0, settle_s: float = 120.0) -> Report:  # fmt: skip
+        seed: int = 1, rate: float = 150.0, settle_s: float = 120.0,
+        stop_signal: int = signal.SIGKILL, api_restarts: int = 0) -> Report:  # fmt: skip
     report = Report()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        cluster = Cluster(Path(tmp), workers, durability)
+        cluster = Cluster(Path(tmp), workers, durability, stop_signal)
         try:
             cluster.start()
             base = f"http://127.0.0.1:{cluster.api_port}"
@@ -232,7 +262,7 @@ def run(comments: int, workers: int, redis_kills: int, durability: str = "local"
                 done = asyncio.Event()
                 await _wait_ready(base)
                 agent = asyncio.create_task(
-                    chaos(cluster, report, done, redis_kills, comments, seed)
+                    chaos(cluster, report, done, redis_kills, comments, seed, api_restarts)
                 )
                 try:
                     return await post_all(base, comments, report, rate)
@@ -272,10 +302,18 @@ def main() -> None:
     parser.add_argument("--durability", choices=["none", "local"], default="local")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate", type=float, default=150.0, help="comments a second, at most")
+    parser.add_argument(
+        "--stop-signal", choices=["kill", "term"], default="kill",
+        help="how workers are stopped: SIGKILL, or SIGTERM as an orchestrator does",
+    )  # fmt: skip
+    parser.add_argument("--api-restarts", type=int, default=0,
+                        help="times the API is stopped with SIGTERM and started again")  # fmt: skip
     args = parser.parse_args()
     report = run(
-        args.comments, args.workers, args.redis_kills, args.durability, args.seed, args.rate
-    )
+        args.comments, args.workers, args.redis_kills, args.durability, args.seed, args.rate,
+        stop_signal=signal.SIGTERM if args.stop_signal == "term" else signal.SIGKILL,
+        api_restarts=args.api_restarts,
+    )  # fmt: skip
     print(report)
     print(json.dumps(vars(report)))
     sys.exit(0 if report.lost == 0 and report.published_twice == 0 else 1)

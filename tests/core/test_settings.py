@@ -49,3 +49,21 @@ def test_rules_and_limits_come_from_the_environment() -> None:
     assert settings.rate_limits is False
     with pytest.raises(SettingsError, match="COMMENTS_PROFANITY_POLICY"):
         Settings.from_env({"COMMENTS_SECRET": "x", "COMMENTS_PROFANITY_POLICY": "shout"})
+
+
+def test_every_setting_is_documented_for_operators() -> None:
+    from dataclasses import fields
+    from pathlib import Path
+
+    from services.core.rules import Rules
+    from services.core.settings import Settings
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    names = [
+        f"COMMENTS_{f.name.upper()}"
+        for f in fields(Settings)
+        if f.name not in {"rules", "redis_url"}
+    ]
+    names += [f"COMMENTS_{f.name.upper()}" for f in fields(Rules)]
+    missing = [name for name in [*names, "REDIS_URL"] if f"`{name}`" not in doc]
+    assert missing == []

@@ -48,5 +48,5 @@ def test_status_export_erase_and_rq_info(service: Any) -> None:
         capture_output=True, text=True, timeout=30, env=env,
     )  # fmt: skip
     assert info.returncode == 0, info.stderr
-    assert "moderation   | 0, 0 executing, 2 finished, 0 failed" in info.stdout
+    assert "moderation   | 0, 0 executing, 0 finished, 0 failed" in info.stdout
     assert "3 workers, 2 queues" in info.stdout
