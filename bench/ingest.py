@@ -111,10 +111,20 @@ def serve(variant: str, port: int, redis_url: str) -> None:
     if variant == "echo":
         app = echo_app()
     elif variant == "service":
-        from services.api.app import create_app
+        # As `comments api` runs it: its settings, its logs (to /dev/null), its access log.
+        # Per-client limits off, as COMMENTS_RATE_LIMITS=off does for a benchmark: every
+        # request comes from one address here. Every other check runs.
+        from services.api.main import run
+        from services.core import logs
         from services.core.settings import Settings
 
-        app = create_app(Settings(secret=b"bench-secret", redis_url=redis_url))
+        environ = {"COMMENTS_SECRET": "bench-secret", "REDIS_URL": redis_url,
+                   "COMMENTS_PORT": str(port), "COMMENTS_RATE_LIMITS": "off"}  # fmt: skip
+        environ.update((k, v) for k, v in os.environ.items() if k.startswith("COMMENTS_"))
+        settings = Settings.from_env(environ)
+        logs.configure(settings.log_level)
+        run(settings)
+        return
     else:
         app = rq_app(redis_url, in_executor=variant == "executor")
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
@@ -205,6 +215,7 @@ def main() -> None:
                     proc = subprocess.Popen(
                         [sys.executable, __file__, "--serve", variant, "--port", str(port),
                          "--redis-url", server.url],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     )  # fmt: skip
                     try:
                         wait_for_port(port)

@@ -19,7 +19,6 @@ from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
 from services.api.feeds import ArticleFeeds
 from services.api.jobs import job_queue, moderation_queue, parse_version
-from services.api.metrics import measure
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
@@ -44,7 +43,7 @@ log = logs.get(__name__)
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=max(settings.max_body_bytes, MAX_DOCUMENT_BYTES),
-        middlewares=[measure, request_ids, problems, preflight],
+        middlewares=[request_ids, problems, preflight],
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_redis)

@@ -11,9 +11,9 @@ from services.api.auth import Identity, identify
 from services.api.bodies import read_body
 from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
-from services.api.requests import REQUEST_ID
+from services.api.requests import COMMENT_ID, REQUEST_ID
 from services.api.state import QUEUE, REDIS, SETTINGS, WRITER
-from services.core import keys, logs
+from services.core import keys
 from services.core.access import Role
 from services.core.comment import status_view
 from services.core.emails import keyed_hash
@@ -28,8 +28,6 @@ from services.core.errors import (
 from services.core.ids import is_comment_id
 from services.core.schemas import schemas
 from services.core.submission import decode_form, decode_json, parse
-
-log = logs.get(__name__)
 
 ARTICLE_ID = re.compile(schemas()["article-id.schema.json"]["pattern"])
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -66,12 +64,7 @@ async def submit(request: web.Request) -> web.Response:
         app[REDIS], app[WRITER], app[QUEUE], settings, article_id, submission, submitter,
         idempotency,
     )  # fmt: skip
-    log.info(
-        "comment.accepted",
-        comment_id=accepted.comment_id,
-        article_id=article_id,
-        replayed=accepted.replayed,
-    )
+    request[COMMENT_ID] = accepted.comment_id  # in the request's access log line
     headers = {"Location": accepted.body["links"]["self"]}
     if accepted.replayed:
         headers["Idempotent-Replayed"] = "true"

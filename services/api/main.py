@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
 import shutil
 import sys
@@ -21,18 +23,29 @@ SHUTDOWN_TIMEOUT = 10.0
 def run(settings: Settings, *, reuse_port: bool = False) -> None:
     """Serve until SIGTERM or SIGINT; then stop accepting, end the open streams, finish
     in-flight requests, flush and close Redis."""
+    app = create_app(settings)
+    app.on_startup.append(_settle_garbage_collector)
     try:
         web.run_app(
-            create_app(settings),
+            app,
             host=settings.host,
             port=settings.port,
             reuse_port=reuse_port or None,
             shutdown_timeout=SHUTDOWN_TIMEOUT,
             access_log_class=AccessLogger,
+            access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
             print=lambda message: print(message, flush=True),
         )
     except OSError as e:
         sys.exit(f"comments api: cannot listen on {settings.host}:{settings.port}: {e.strerror}")
+
+
+async def _settle_garbage_collector(app: web.Application) -> None:
+    """Everything loaded at start (schemas, word lists, libraries) lives as long as the process:
+    move it out of the collector's sight, so collections only walk what requests allocate
+    (12% more requests a second, p99 halved: bench/README.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 def run_pool(settings: Settings, processes: int) -> int:

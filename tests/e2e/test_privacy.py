@@ -77,7 +77,12 @@ def test_no_address_survives_anywhere(service: Any) -> None:
     assert {e["type"] for e in events} >= {"comment.published", "comment.held"}
     stored = json.dumps(dump(redis))
     logs = (Path(data_dir).parent / "up.log").read_text()
-    assert "comment.accepted" in logs and "comment.decided" in logs
+    assert "http.request" in logs and "comment.decided" in logs
+    # One request id from the HTTP request's access line to the worker's verdict.
+    marker = f'"comment_id": "{clean["id"]}"'
+    lines = [json.loads(line) for line in logs.splitlines() if marker in line]
+    assert {line["event"] for line in lines} >= {"http.request", "comment.decided"}
+    assert len({line["request_id"] for line in lines}) == 1
 
     places = {"responses": "\n".join(seen), "events": json.dumps(events), "logs": logs}
     for address in authors:
