@@ -8,6 +8,10 @@ different comments of about 1 KB through the API's own intake code, and times on
 process (pinned to CPU 0, Valkey on CPU 1) draining the moderation queue in burst mode; then
 the same number of no-op jobs (same serializer, same retry policy, one comment id argument)
 drained the same way. The median of the rounds is printed with the ratio.
+
+The comments are accepted two ways: one at a time (each alone in its job, as at a quiet
+hour) and 200 at a time (the API puts those accepted together into jobs of up to 16, as under
+load). The figure is comments per second either way; the no-op baseline is jobs per second.
 """
 
 from __future__ import annotations
@@ -51,24 +55,23 @@ def comment_text(n: int) -> str:
     return (sentence * 3)[:1000]
 
 
-async def load_comments(settings: Settings, count: int) -> None:
+async def load_comments(settings: Settings, count: int, together: int = 200) -> None:
     from services.api.intake import Submitter, accept
-    from services.api.jobs import moderation_queue
+    from services.api.jobs import ModerationJobs, moderation_queue
     from services.api.writer import BatchWriter
 
     redis = AsyncRedis.from_url(settings.redis_url, decode_responses=True)
-    writer = BatchWriter(redis)
+    writer = BatchWriter(redis, jobs=ModerationJobs(moderation_queue((8, 0, 0)), settings))
     flusher = asyncio.create_task(writer.run())
-    queue = moderation_queue((8, 0, 0))
 
     async def one(n: int) -> None:
         submission = Submission(
             f"Reader {n}", f"reader{n}@example.com", None, comment_text(n), None
         )
-        await accept(redis, writer, queue, settings, f"article-{n % 50}", submission, Submitter(""))
+        await accept(redis, writer, settings, f"article-{n % 50}", submission, Submitter(""))
 
-    for start in range(0, count, 200):
-        await asyncio.gather(*(one(n) for n in range(start, min(count, start + 200))))
+    for start in range(0, count, together):
+        await asyncio.gather(*(one(n) for n in range(start, min(count, start + together))))
     flusher.cancel()
     await redis.aclose()
 
@@ -85,31 +88,36 @@ def load_noops(url: str, count: int) -> None:
             pipe.execute()
 
 
-def drain(url: str, queue_name: str) -> float:
-    """Jobs per second of one worker process draining `queue_name`."""
+def drain(url: str, queue_name: str, items: int | None = None) -> float:
+    """Jobs (or `items`, when given) per second of one worker process draining `queue_name`."""
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent), COMMENTS_SECRET=SECRET.decode())
     out = subprocess.run(
         [sys.executable, __file__, "--drain", queue_name, "--redis-url", url],
         env=env, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     result = json.loads(out.strip().splitlines()[-1])
-    return float(result["jobs"] / result["seconds"])
+    return float((items or result["jobs"]) / result["seconds"])
 
 
 def run_drain(queue_name: str, url: str) -> None:
     os.sched_setaffinity(0, {SERVER_CPU})
     from rq import SimpleWorker
 
+    from services.core import logs
     from services.worker.context import configure
+    from services.worker.main import rq_log_level, settle_garbage_collector
 
+    # As `comments worker` runs: its logs (JSON lines), its collector settings.
     settings = Settings(secret=SECRET, redis_url=url)
+    logs.configure(settings.log_level)
     configure(settings)  # loads the word lists before the clock starts
     connection = Redis.from_url(url)
     queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
     jobs = queue.count
     worker = SimpleWorker([queue], connection=connection, serializer=JSONSerializer)
+    settle_garbage_collector()
     start = time.perf_counter()
-    worker.work(burst=True, logging_level="WARNING")
+    worker.work(burst=True, logging_level=rq_log_level(settings))
     print(json.dumps({"jobs": jobs, "seconds": time.perf_counter() - start}))
 
 
@@ -123,7 +131,8 @@ def main() -> None:
     if args.drain:
         run_drain(args.drain, args.redis_url)
         return
-    moderation: list[float] = []
+    single: list[float] = []
+    batched: list[float] = []
     noop: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         server = embedded_redis.start(Path(tmp) / "valkey", durable=True)
@@ -132,33 +141,41 @@ def main() -> None:
         client = Redis.from_url(server.url)
         try:
             for round_no in range(args.rounds):
-                client.flushall()
-                asyncio.run(load_comments(settings, args.jobs))
-                moderation.append(drain(server.url, queues.MODERATION))
-                states = client.eval(
-                    "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do "
-                    "if redis.call('HGET', k, 'state') == 'pending' then n = n + 1 end end "
-                    "return n", 0, "comments:comment:*",
-                )  # fmt: skip
-                assert states == 0, f"{states} comments still pending"
+                for together, results in ((1, single), (200, batched)):
+                    client.flushall()
+                    asyncio.run(load_comments(settings, args.jobs, together))
+                    results.append(drain(server.url, queues.MODERATION, items=args.jobs))
+                    assert_all_decided(client)
                 client.flushall()
                 load_noops(server.url, args.jobs)
                 noop.append(drain(server.url, NOOP_QUEUE))
                 print(
-                    f"round {round_no + 1}: moderation {moderation[-1]:.0f}/s, "
-                    f"no-op {noop[-1]:.0f}/s",
+                    f"round {round_no + 1}: one per job {single[-1]:.0f}/s, "
+                    f"batched {batched[-1]:.0f}/s, no-op {noop[-1]:.0f}/s",
                     file=sys.stderr,
                     flush=True,
                 )
         finally:
             client.close()
             server.stop()
-    m, n = statistics.median(moderation), statistics.median(noop)
+    n = statistics.median(noop)
     print(f"\nworker throughput, {args.jobs} jobs x {args.rounds} rounds, medians; "
           f"one SimpleWorker on CPU {SERVER_CPU}, Valkey on CPU {REDIS_CPU}")  # fmt: skip
-    print(f"{'jobs':32} {'per s':>7} {'ratio':>6}")
-    print(f"{'RQ no-op (baseline)':32} {n:7.0f} {1:6.2f}")
-    print(f"{'moderation of ~1 KB comments':32} {m:7.0f} {m / n:6.2f}")
+    print(f"{'':44} {'per s':>7} {'ratio':>6}")
+    print(f"{'RQ no-op jobs (baseline)':44} {n:7.0f} {1:6.2f}")
+    for label, results in (("comments, one per job (accepted one at a time)", single),
+                           ("comments, batched (accepted 200 at a time)", batched)):  # fmt: skip
+        m = statistics.median(results)
+        print(f"{label:44} {m:7.0f} {m / n:6.2f}")
+
+
+def assert_all_decided(client: Redis) -> None:
+    states = client.eval(
+        "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do "
+        "if redis.call('HGET', k, 'state') == 'pending' then n = n + 1 end end "
+        "return n", 0, "comments:comment:*",
+    )  # fmt: skip
+    assert states == 0, f"{states} comments still pending"
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from services.api import streams
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
 from services.api.feeds import ArticleFeeds
-from services.api.jobs import job_queue, moderation_queue, parse_version
+from services.api.jobs import ModerationJobs, job_queue, moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
@@ -68,7 +68,8 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         app[REDIS] = redis
         app[QUEUE] = moderation_queue(version)
         app[WEBHOOK_QUEUE] = job_queue(queues.WEBHOOKS, version)
-        app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version))
+        jobs = ModerationJobs(app[QUEUE], app[SETTINGS])
+        app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version), jobs)
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
         app[FEEDS] = feeds = ArticleFeeds(redis)
         flusher = asyncio.create_task(writer.run(), name="batch-writer")

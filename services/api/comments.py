@@ -12,7 +12,7 @@ from services.api.bodies import read_body
 from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import COMMENT_ID, REQUEST_ID
-from services.api.state import QUEUE, REDIS, SETTINGS, WRITER
+from services.api.state import REDIS, SETTINGS, WRITER
 from services.core import keys
 from services.core.access import Role
 from services.core.comment import status_view
@@ -61,7 +61,7 @@ async def submit(request: web.Request) -> web.Response:
         request_id=request[REQUEST_ID],
     )
     accepted = await accept(
-        app[REDIS], app[WRITER], app[QUEUE], settings, article_id, submission, submitter,
+        app[REDIS], app[WRITER], settings, article_id, submission, submitter,
         idempotency,
     )  # fmt: skip
     request[COMMENT_ID] = accepted.comment_id  # in the request's access log line

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
-from rq import Queue
 
-from services.api.jobs import enqueue_moderation, recorder
+from services.api.jobs import recorder
 from services.api.metrics import RATE_LIMITED
 from services.api.writer import BatchWriter, Guard, Limit, Unique
 from services.core import keys
@@ -58,7 +57,6 @@ class Submitter:
 async def accept(
     redis: Redis,
     writer: BatchWriter,
-    queue: Queue,
     settings: Settings,
     article_id: str,
     submission: Submission,
@@ -79,11 +77,10 @@ async def accept(
         "status": "pending",
         "links": {"self": self_link(comment_id)},
     }
-    pipe = recorder(queue)
+    pipe = recorder()
     pipe.hset(keys.comment(comment_id), mapping=record)  # type: ignore[arg-type]
     pipe.zadd(keys.state_set(State.PENDING), {comment_id: id_time_ms(comment_id)})
     pipe.sadd(keys.author_comments(record["email_hash"]), comment_id)
-    enqueue_moderation(queue, pipe, comment_id, settings)
     guards: list[Guard] = []
     if idempotency:
         # First: a repeated request is answered as before, whatever the limits say now.
@@ -96,7 +93,9 @@ async def accept(
             )
         )
     guards += _limits(settings, article_id, record, comment_id, submitter)
-    refused = await writer.apply([args for args, _options in pipe.command_stack], guards)
+    refused = await writer.apply(
+        [args for args, _options in pipe.command_stack], guards, comment_id=comment_id
+    )
     if refused is None:
         return Accepted(comment_id, body)
     if idempotency and refused.guard is guards[0]:
@@ -109,6 +108,7 @@ async def accept(
         return Accepted(earlier["response"]["id"], earlier["response"], replayed=True)
     if isinstance(refused.guard, Unique):
         raise Conflict("This author already sent the same comment to this article.")
+    assert isinstance(refused.guard, Limit)
     RATE_LIMITED.labels(refused.guard.name).inc()
     raise TooManyRequests(
         "Too many comments in a short time; wait before sending another.",

@@ -27,6 +27,9 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
+from services.api.jobs import ModerationJobs
+from services.core import keys, queues
+
 Command = Sequence[Any]
 
 
@@ -54,7 +57,14 @@ class Limit:
     """Whose limit it is (author, client, token), for the metrics."""
 
 
-Guard = Unique | Limit
+@dataclass(frozen=True)
+class AnyApplied:
+    """Refuse unless one of the `previous` submissions before this one was applied."""
+
+    previous: int
+
+
+Guard = Unique | Limit | AnyApplied
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,9 @@ class Refused:
 
 APPLY = """#!lua
 -- Per submission in ARGV: g, then g guards ('unique', key, ttl_s, value | 'limit', key, count,
--- window_ms, now_ms, member); n, then n commands, each as k, command, k-1 arguments.
--- A submission is applied whole or, when a guard refuses, not at all.
+-- window_ms, now_ms, member | 'any', m); n, then n commands, each as k, command, k-1 arguments.
+-- A submission is applied whole or, when a guard refuses, not at all. 'any' refuses unless
+-- one of the m submissions before it was applied.
 local results = {}
 local i = 1
 while i <= #ARGV do
@@ -77,7 +88,14 @@ while i <= #ARGV do
   local first_guard = i + 1
   i = first_guard
   for g = 1, guards do
-    if ARGV[i] == 'unique' then
+    if ARGV[i] == 'any' then
+      local applied = false
+      for r = #results - tonumber(ARGV[i + 1]) + 1, #results do
+        if results[r] == 0 then applied = true end
+      end
+      if not applied and not refused then refused = {g, 0} end
+      i = i + 2
+    elseif ARGV[i] == 'unique' then
       if not refused then
         local stored = redis.call('GET', ARGV[i + 1])
         if stored then refused = {g, 0, stored} end
@@ -104,7 +122,9 @@ while i <= #ARGV do
   else
     local j = first_guard
     for g = 1, guards do
-      if ARGV[j] == 'unique' then
+      if ARGV[j] == 'any' then
+        j = j + 2
+      elseif ARGV[j] == 'unique' then
         redis.call('SET', ARGV[j + 1], ARGV[j + 3], 'EX', ARGV[j + 2])
         j = j + 4
       else
@@ -127,7 +147,8 @@ return results
 MAX_BATCH = 256
 """Most submissions in one batch, so one script call stays short."""
 
-_Waiting = tuple[list[Guard], list[Command], "asyncio.Future[Refused | None]"]
+_Waiting = tuple[list[Guard], list[Command], "asyncio.Future[Refused | None]", str | None]
+"""A submission waiting for the next batch: guards, commands, its answer, its comment id."""
 
 
 class NotDurable(RedisConnectionError):
@@ -146,17 +167,24 @@ class Durability:
 
 
 class BatchWriter:
-    def __init__(self, redis: Redis, durability: Durability | None = None) -> None:
+    def __init__(
+        self, redis: Redis, durability: Durability | None = None, jobs: ModerationJobs | None = None
+    ) -> None:
         self._redis = redis
         self._durability = durability
+        self._jobs = jobs
         self._waiting: list[_Waiting] = []
         self._wakeup = asyncio.Event()
 
-    async def apply(self, commands: list[Command], guards: Sequence[Guard] = ()) -> Refused | None:
+    async def apply(
+        self, commands: list[Command], guards: Sequence[Guard] = (), comment_id: str | None = None
+    ) -> Refused | None:
         """Apply `commands` atomically, together with those of concurrent callers, unless a
-        guard refuses: then nothing is written and the refusal is returned."""
+        guard refuses: then nothing is written and the refusal is returned. With a
+        `comment_id`, the comment is queued for moderation in the same script, in one job
+        with the other comments of the batch (`queues.MODERATION_BATCH` at most per job)."""
         future: asyncio.Future[Refused | None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((list(guards), commands, future))
+        self._waiting.append((list(guards), commands, future, comment_id))
         self._wakeup.set()
         return await future
 
@@ -171,11 +199,11 @@ class BatchWriter:
                 try:
                     results = await self._send(batch)
                 except Exception as e:
-                    for *_, future in batch:
+                    for _, _, future, _ in batch:
                         if not future.done():
                             future.set_exception(e)
                 else:
-                    for (guards, _, future), result in zip(batch, results, strict=True):
+                    for (guards, _, future, _), result in zip(batch, results, strict=True):
                         if not future.done():
                             future.set_result(
                                 Refused(guards[result[0] - 1], int(result[1]), *result[2:])
@@ -183,12 +211,43 @@ class BatchWriter:
                                 else None
                             )
 
+    def _with_jobs(self, batch: list[_Waiting]) -> list[tuple[list[Guard], list[Command], int]]:
+        """The batch's submissions (each with its place in the batch), each run of up to
+        MODERATION_BATCH comments followed by its job (place -1). Each comment, if its guards
+        let it be stored, joins its job's list and names the job on its record; the job is
+        written only if one of them was stored. So a comment's job is as atomic with it as its
+        record, and a refused submission leaves nothing behind."""
+        ordered: list[tuple[list[Guard], list[Command], int]] = [
+            (guards, commands, i) for i, (guards, commands, _, cid) in enumerate(batch) if not cid
+        ]
+        ids = [(i, cid) for i, (*_, cid) in enumerate(batch) if cid]
+        for start in range(0, len(ids), queues.MODERATION_BATCH):
+            chunk = ids[start : start + queues.MODERATION_BATCH]
+            if self._jobs is None:
+                ordered += [(batch[i][0], batch[i][1], i) for i, _ in chunk]
+                continue
+            listing = keys.moderation_batch(chunk[0][1])
+            pipe = self._jobs.recorder()
+            job_id = self._jobs.add(pipe, chunk[0][1])
+            for i, cid in chunk:
+                guards, commands, _, _ = batch[i]
+                joined = [("RPUSH", listing, cid), ("HSET", keys.comment(cid), "job_id", job_id)]
+                ordered.append((guards, [*commands, *joined], i))
+            job: list[Command] = [args for args, _ in pipe.command_stack]
+            job.append(("EXPIRE", listing, queues.FAILURE_TTL))
+            ordered.append(([AnyApplied(len(chunk))], job, -1))
+        return ordered
+
     async def _send(self, batch: list[_Waiting]) -> list[Any]:
+        """Each submission's result, in the batch's order."""
         parts: list[Any] = ["EVAL", APPLY, 0]
-        for guards, commands, _ in batch:
+        ordered = self._with_jobs(batch)
+        for guards, commands, _ in ordered:
             parts.append(len(guards))
             for guard in guards:
-                if isinstance(guard, Unique):
+                if isinstance(guard, AnyApplied):
+                    parts += ["any", guard.previous]
+                elif isinstance(guard, Unique):
                     parts += ["unique", guard.key, guard.ttl_s, guard.value]
                 else:
                     parts += ["limit", guard.key, guard.count, guard.window_ms, guard.now_ms,
@@ -222,4 +281,8 @@ class BatchWriter:
             raise
         finally:
             await pool.release(connection)
-        return results
+        in_order: list[Any] = [None] * len(batch)
+        for (_, _, place), result in zip(ordered, results, strict=True):
+            if place >= 0:
+                in_order[place] = result
+        return in_order

@@ -73,6 +73,12 @@ def author(email_hash: str) -> str:
     return f"{PREFIX}author:{email_hash}"
 
 
+def moderation_batch(first_id: str) -> str:
+    """List of the comment ids of one batch job, named after the first (kept until the job
+    succeeds, or for a week)."""
+    return f"{PREFIX}batch:{first_id}"
+
+
 def author_comments(email_hash: str) -> str:
     """Set of the ids of every comment stored with this email hash (to erase them on request)."""
     return f"{PREFIX}author:{email_hash}:comments"

@@ -1,7 +1,8 @@
 """RQ queue names, job naming and the moderation job's policy.
 
-Jobs are named by dotted path, so the API never imports the worker; both sides build the RQ
-job from `moderation_job`, so a job re-enqueued by the reconciler is the one the API made.
+Jobs are named by dotted path, so the API never imports the worker. The API queues one batch
+job for the comments it accepted together (`batch_job`); the reconciler queues a comment
+whose job was lost on its own (`moderation_job`).
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from services.core import keys
+
 if TYPE_CHECKING:
     from services.core.settings import Settings
 
 MODERATION = "moderation"
-"""The queue of moderation jobs, one job per accepted comment."""
+"""The queue of moderation jobs."""
 
 MODERATE = "services.worker.tasks.moderate"
-"""Dotted path of the moderation job; its only argument is the comment id."""
+"""Dotted path of the one-comment moderation job; its argument is the comment id."""
 
 WEBHOOKS = "webhooks"
 """The queue of webhook deliveries, worked by its own workers."""
@@ -34,7 +37,8 @@ FAILURE_TTL = 7 * 24 * 3600
 
 
 def moderation_job_id(comment_id: str) -> str:
-    """RQ job id of a comment's moderation job (RQ allows letters, digits, `_` and `-` only)."""
+    """RQ job id of the reconciler's job for one comment (RQ allows letters, digits, `_` and
+    `-` only)."""
     return f"moderate-{comment_id}"
 
 
@@ -50,7 +54,16 @@ class JobSpec:
     failure_ttl: int = FAILURE_TTL
 
 
+MODERATION_BATCH = 16
+"""Most comments one batch job carries: the API puts the comments it accepted together into
+jobs of up to this many (one each when they come one at a time)."""
+
+MODERATE_BATCH = "services.worker.tasks.moderate_batch"
+"""Dotted path of the batch job; its argument is the Redis list of the batch's comment ids."""
+
+
 def moderation_job(comment_id: str, timeout: int, retry_intervals: tuple[int, ...]) -> JobSpec:
+    """The job deciding one comment (the reconciler's, when a comment's job was lost)."""
     return JobSpec(
         func=MODERATE,
         args=[comment_id],
@@ -58,8 +71,22 @@ def moderation_job(comment_id: str, timeout: int, retry_intervals: tuple[int, ..
         timeout=timeout,
         retry_intervals=list(retry_intervals),
         description=f"moderate comment {comment_id}",
+        result_ttl=0,
+    )
+
+
+def batch_job(first_id: str, timeout: int, retry_intervals: tuple[int, ...]) -> JobSpec:
+    """The job deciding the comments the API accepted together, listed (by the same script
+    that stores them) under `keys.moderation_batch(first_id)`."""
+    return JobSpec(
+        func=MODERATE_BATCH,
+        args=[keys.moderation_batch(first_id)],
+        job_id=f"moderate-batch-{first_id}",
+        timeout=timeout,
+        retry_intervals=list(retry_intervals),
+        description=f"moderate the comments accepted with {first_id}",
         # The verdict lives on the comment: a finished job is deleted at once. Kept, its
-        # record and result would cost Redis ~5.6 KB per comment for RESULT_TTL seconds.
+        # record and result would cost Redis ~5.6 KB for RESULT_TTL seconds.
         result_ttl=0,
     )
 

@@ -3,6 +3,7 @@ webhooks queue, which also runs the reconciler between jobs."""
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 
@@ -61,6 +62,18 @@ def build_worker(settings: Settings, queue_name: str = queues.MODERATION) -> Mod
     return worker
 
 
+def rq_log_level(settings: Settings) -> str:
+    """RQ's own lines (five per job at INFO) only when debugging: each verdict has its line."""
+    return "DEBUG" if settings.log_level.upper() == "DEBUG" else "WARNING"
+
+
+def settle_garbage_collector() -> None:
+    """What is loaded at start (word lists, schemas, libraries) lives as long as the process:
+    keep the collector from walking it again and again."""
+    gc.collect()
+    gc.freeze()
+
+
 def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = False) -> None:
     """Work until SIGTERM or SIGINT, which finish the current job first (RQ's warm shutdown).
     A webhook worker also runs the dispatcher that turns events into deliveries."""
@@ -68,11 +81,12 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
     warn_about_config(current().redis)
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
+    settle_garbage_collector()
     if queue == queues.WEBHOOKS:
         from services.worker.webhooks import Dispatcher
 
         Dispatcher(settings, worker.name).start()
-    worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    worker.work(burst=burst, with_scheduler=True, logging_level=rq_log_level(settings))
 
 
 def warn_about_config(redis: Redis) -> None:

@@ -72,15 +72,20 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
     report = Report(looked_at=len(stale))
     # A job marked queued may be in no queue: taken by a worker killed before it started it.
     in_queue = set(queue.get_job_ids()) if stale and queue.count <= MAX_QUEUE_SCAN else None
+    pipe = redis.pipeline(transaction=False)
     for comment_id in stale:
-        spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
+        pipe.hmget(keys.comment(comment_id), ["job_id", "last_error"])
+    found: list[list[str | None]] = pipe.execute()
+    for comment_id, (job_id, last_error) in zip(stale, found, strict=True):
+        # The job the API wrote for it (with other comments, maybe), or the one we wrote.
+        job_id = job_id or queues.moderation_job_id(comment_id)
         try:
-            job = Job.fetch(spec.job_id, connection=connection, serializer=JSONSerializer)
+            job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
             result = job.latest_result()
             status, failure = job.get_status(), _last_line(result.exc_string if result else None)
         except NoSuchJobError:
             job, status, failure = None, None, "the job was lost"
-        queued = status == JobStatus.QUEUED and (in_queue is None or spec.job_id in in_queue)
+        queued = status == JobStatus.QUEUED and (in_queue is None or job_id in in_queue)
         if (
             queued
             or status in WAITING - {JobStatus.QUEUED}
@@ -90,9 +95,11 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
             continue
         attempts = int(redis.hincrby(keys.comment(comment_id), "reconciled", 1))
         if attempts > settings.reconcile_attempts:
-            if _hold(redis, comment_id, attempts - 1, failure or f"the job {status}"):
+            if _hold(redis, comment_id, attempts - 1, last_error or failure or f"the job {status}"):
                 report.held += 1
             continue
+        spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
+        redis.hset(keys.comment(comment_id), "job_id", spec.job_id)
         jobs.enqueue(queue, spec)
         report.requeued += 1
         log.warning("comment.requeued", comment_id=comment_id, attempt=attempts, job=status)

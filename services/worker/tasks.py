@@ -1,9 +1,18 @@
-"""RQ jobs. Thin: they take ids, call into the domain, and are safe to run twice."""
+"""RQ jobs. Thin: they take ids, call into the domain, and are safe to run twice.
+
+A batch job carries the comments the API accepted together (up to `queues.MODERATION_BATCH`,
+listed in Redis by the script that stored them): RQ's own cost per job, and each of Redis's
+round trips, is paid once for all of them. Each comment is still decided on its own, by a
+compare-and-set transition, so a job that runs twice, or a comment decided meanwhile, changes
+nothing; the comments of one job are judged against the same snapshot of the filter and
+their authors' histories.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -13,6 +22,7 @@ from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
 from services.core.ids import id_time_ms
 from services.core.learning import Reputation, features, score
+from services.core.masking import mask_emails
 from services.core.moderation import (
     Assessment,
     assess,
@@ -20,128 +30,228 @@ from services.core.moderation import (
     published_fields,
     spread_signal,
 )
+from services.core.rules import Rules
 from services.core.transitions import Transition
-from services.core.verdict import audited, decide
+from services.core.verdict import Verdict, audited, decide
 from services.worker import metrics
-from services.worker.context import WorkerContext, current
+from services.worker.context import current
 
 log = logs.get(__name__)
 
+READS = 7
+"""Commands `Pending.read` always queues; 4 more when the content counts towards spread."""
 
-def moderate(comment_id: str) -> str:
-    """Decide a pending comment; return the state it is in afterwards."""
+
+class ModerationFailed(RuntimeError):
+    """Some comments of the job could not be decided (the others were): RQ retries the job,
+    which skips the decided ones."""
+
+
+# KEYS: the batch's list (or none); ARGV: comment ids (when no list).
+# Returns the ids, then each comment's record as HGETALL gives it: one round trip.
+READ_BATCH = f"""
+local ids = ARGV
+if #KEYS == 1 then ids = redis.call('LRANGE', KEYS[1], 0, -1) end
+local found = {{ids}}
+for i, id in ipairs(ids) do
+  found[i + 1] = redis.call('HGETALL', '{keys.comment("")}' .. id)
+end
+return found
+"""
+
+
+def moderate_batch(listing: str) -> str:
+    """Decide the pending comments listed under `listing`; the list goes once they are."""
+    return _run(keys=[listing])
+
+
+def moderate(*comment_ids: str) -> str:
+    """Decide the pending comments among `comment_ids`; return their states afterwards."""
+    return _run(ids=list(comment_ids))
+
+
+def _run(*, keys: list[str] | None = None, ids: list[str] | None = None) -> str:
     started = time.perf_counter()
-    outcome = "failed"
+    outcomes: list[str] = []
     try:
-        state, outcome = _moderate(comment_id)
-        return state
+        states, outcomes = _moderate(keys or [], ids or [])
+        return ",".join(states)
     finally:
-        metrics.JOBS.labels(queues.MODERATION, outcome).inc()
+        for outcome in outcomes or ["failed"]:
+            metrics.JOBS.labels(queues.MODERATION, outcome).inc()
         metrics.JOB_SECONDS.labels(queues.MODERATION).observe(time.perf_counter() - started)
 
 
-def _moderate(comment_id: str) -> tuple[str, str]:
-    """The state the comment is in afterwards, and the job's outcome for the metrics."""
+@dataclass
+class Pending:
+    """A comment being decided: what the checks found, and what it needs from Redis."""
+
+    record: dict[str, str]
+    assessment: Assessment
+    tokens: list[str]
+    spreads: bool
+    now_ms: int
+
+    @property
+    def comment_id(self) -> str:
+        return self.record["id"]
+
+    def read(self, pipe: Any, rules: Rules) -> None:
+        """Queue what the verdict needs from Redis on `pipe`."""
+        record = self.record
+        pipe.hmget(keys.LEARNED_SPAM, self.tokens)
+        pipe.hmget(keys.LEARNED_HAM, self.tokens)
+        pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham"])
+        pipe.hgetall(keys.author(record["email_hash"]))
+        pipe.get(keys.ban("author", record["email_hash"]))
+        pipe.get(keys.ban("client", record.get("client_hash") or "-"))
+        pipe.exists(keys.known_spam(record["fingerprint"]))
+        if self.spreads:
+            key = keys.content_spread(record["fingerprint"])
+            window_ms = rules.duplicate_window_s * 1000
+            # The same article/author pair counts once: a second run of the job changes nothing.
+            pipe.zadd(key, {f"{record['article_id']}|{record['email_hash']}": self.now_ms})
+            pipe.zremrangebyscore(key, "-inf", self.now_ms - window_ms)
+            pipe.zcard(key)
+            pipe.pexpire(key, window_ms)
+
+    @property
+    def reads(self) -> int:
+        return READS + (4 if self.spreads else 0)
+
+    def verdict(self, found: list[Any], rules: Rules) -> tuple[Verdict, Transition]:
+        record = self.record
+        spam_counts, ham_counts, totals, history, author_ban, client_ban, known = found[:READS]
+        signals = list(self.assessment.signals)
+        if author_ban or client_ban:
+            signals.append(
+                Signal("banned", Action.REJECT, 0.0, "the author or their address is banned")
+            )
+        if known:
+            signals.append(
+                Signal("known_spam", Action.SPAM, 1.0, "a moderator marked the same text spam")
+            )
+        if self.spreads and (spread := spread_signal(found[READS + 2], rules)):
+            signals.append(spread)
+        learned = score(
+            self.tokens,
+            [int(c or 0) for c in spam_counts],
+            [int(c or 0) for c in ham_counts],
+            int(totals[0] or 0),
+            int(totals[1] or 0),
+        )
+        verdict = decide(
+            signals,
+            rules,
+            learned,
+            Reputation.from_counts(history),
+            audited(self.comment_id, rules.audit_rate),
+        )
+        published: dict[str, str] = {}
+        if verdict.state == State.PUBLISHED:
+            spans = self.assessment.content_profanity.spans if verdict.censor else ()
+            published = published_fields(record, spans)
+        transition = Transition(
+            record=record,
+            expected=State.PENDING,
+            new_state=verdict.state,
+            now_iso=now_iso(),
+            now_ms=self.now_ms,
+            verdict=verdict.as_dict(),
+            published=published,
+            # What the site publishes and nobody objects to counts as genuine; a moderator's
+            # later decision on it retrains it.
+            learn_as="ham" if verdict.state == State.PUBLISHED else "",
+            tokens=tuple(self.tokens),
+            fields={"checks": ",".join(s.check for s in self.assessment.signals)},
+        )
+        return verdict, transition
+
+
+def _moderate(listing: list[str], given: list[str]) -> tuple[list[str], list[str]]:
+    """Each comment's state afterwards, and its outcome for the metrics. Three round trips
+    to Redis for the whole job: the records, what the verdicts need, the transitions."""
     ctx = current()
-    record: dict[str, str] = ctx.redis.hgetall(keys.comment(comment_id))  # type: ignore[assignment]
-    if not record:
-        log.warning("comment.missing", comment_id=comment_id)
-        return "missing", "missing"
-    with structlog.contextvars.bound_contextvars(
-        request_id=record.get("request_id", ""), comment_id=comment_id
-    ):
-        if record["state"] != State.PENDING:
-            log.info("comment.already_decided", state=record["state"])
-            return record["state"], "already_decided"  # decided by an earlier run of this job
-        state = _decide(ctx, record)
-        return state, "decided"
-
-
-def _decide(ctx: WorkerContext, record: dict[str, str]) -> str:
-    comment_id = record["id"]
     rules = ctx.rules()
-    now_ms = int(time.time() * 1000)
+    found_ids, *raw = ctx.read_batch(keys=listing, args=given)
+    comment_ids: list[str] = found_ids
+    records = [dict(zip(r[::2], r[1::2], strict=True)) for r in raw]
+    states = ["missing"] * len(comment_ids)
+    outcomes = ["missing"] * len(comment_ids)
+    pending: list[tuple[int, Pending]] = []
+    failed: dict[str, str] = {}
+    """comment id -> what went wrong"""
+    for i, (comment_id, record) in enumerate(zip(comment_ids, records, strict=True)):
+        if not record:
+            log.warning("comment.missing", comment_id=comment_id)  # erased meanwhile?
+        elif record["state"] != State.PENDING:
+            states[i], outcomes[i] = record["state"], "already_decided"  # an earlier run
+        else:
+            try:
+                pending.append((i, _prepare(record, rules)))
+            except Exception as e:
+                log.exception("comment.failed", comment_id=comment_id)
+                states[i], outcomes[i] = "pending", "failed"
+                failed[comment_id] = f"{type(e).__name__}: {e}"
+    if pending:
+        pipe = ctx.redis.pipeline(transaction=False)
+        for _, p in pending:
+            p.read(pipe, rules)
+        found: list[Any] = pipe.execute()
+        decided: list[tuple[int, Pending, Verdict, Transition]] = []
+        offset = 0
+        for i, p in pending:
+            try:
+                verdict, transition = p.verdict(found[offset : offset + p.reads], rules)
+                decided.append((i, p, verdict, transition))
+            except Exception as e:
+                log.exception("comment.failed", comment_id=p.comment_id)
+                states[i], outcomes[i] = "pending", "failed"
+                failed[p.comment_id] = f"{type(e).__name__}: {e}"
+            offset += p.reads
+        results = ctx.apply_transitions(
+            [t for *_, t in decided], done=listing if not failed else []
+        )
+        for (i, p, verdict, _), (applied, state, _) in zip(decided, results, strict=True):
+            states[i], outcomes[i] = _report(p, verdict, bool(applied), str(state))
+    elif listing and not failed:
+        ctx.redis.delete(*listing)
+    if failed:
+        # Each comment keeps its own error: the reconciler names it if the comment is held.
+        pipe = ctx.redis.pipeline(transaction=False)
+        for comment_id, error in failed.items():
+            pipe.hset(keys.comment(comment_id), "last_error", mask_emails(error)[:300])
+        pipe.execute()
+        first, error = next(iter(failed.items()))
+        raise ModerationFailed(f"{len(failed)} of {len(comment_ids)} comments, {first}: {error}")
+    return states, outcomes
+
+
+def _prepare(record: dict[str, str], rules: Rules) -> Pending:
     assessment = assess(record, rules)
     checks = [s.check for s in assessment.signals]
     tokens = features(
         record["content"], record["author_name"], record.get("author_url", ""), checks
     )
-
-    # Everything else the verdict needs from Redis, in one round trip.
-    pipe = ctx.redis.pipeline(transaction=False)
-    pipe.hmget(keys.LEARNED_SPAM, tokens)
-    pipe.hmget(keys.LEARNED_HAM, tokens)
-    pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham"])
-    pipe.hgetall(keys.author(record["email_hash"]))
-    pipe.get(keys.ban("author", record["email_hash"]))
-    pipe.get(keys.ban("client", record.get("client_hash") or "-"))
-    pipe.exists(keys.known_spam(record["fingerprint"]))
     spreads = counts_for_spread(record["content"], rules)
-    if spreads:
-        key, window_ms = keys.content_spread(record["fingerprint"]), rules.duplicate_window_s * 1000
-        # The same article/author pair counts once: a second run of the job changes nothing.
-        pipe.zadd(key, {f"{record['article_id']}|{record['email_hash']}": now_ms})
-        pipe.zremrangebyscore(key, "-inf", now_ms - window_ms)
-        pipe.zcard(key)
-        pipe.pexpire(key, window_ms)
-    found: list[Any] = pipe.execute()
-    spam_counts, ham_counts, totals, history, author_ban, client_ban, known = found[:7]
+    return Pending(record, assessment, tokens, spreads, int(time.time() * 1000))
 
-    signals = list(assessment.signals)
-    if author_ban or client_ban:
-        signals.append(
-            Signal("banned", Action.REJECT, 0.0, "the author or their address is banned")
+
+def _report(p: Pending, verdict: Verdict, applied: bool, found: str) -> tuple[str, str]:
+    with structlog.contextvars.bound_contextvars(
+        request_id=p.record.get("request_id", ""), comment_id=p.comment_id
+    ):
+        if not applied:
+            log.info("comment.decided_meanwhile", state=found)
+            return found, "already_decided"
+        _measure(p.assessment, verdict.signals, verdict.state.value, p.comment_id)
+        log.info(
+            "comment.decided",
+            state=verdict.state.value,
+            spam_score=verdict.spam_score,
+            checks=[s.check for s in verdict.signals if s.action != "score" or s.score],
         )
-    if known:
-        signals.append(
-            Signal("known_spam", Action.SPAM, 1.0, "a moderator marked the same text spam")
-        )
-    if spreads and (spread := spread_signal(found[9], rules)):
-        signals.append(spread)
-    learned = score(
-        tokens,
-        [int(c or 0) for c in spam_counts],
-        [int(c or 0) for c in ham_counts],
-        int(totals[0] or 0),
-        int(totals[1] or 0),
-    )
-    verdict = decide(
-        signals,
-        rules,
-        learned,
-        Reputation.from_counts(history),
-        audited(comment_id, rules.audit_rate),
-    )
-    published: dict[str, str] = {}
-    if verdict.state == State.PUBLISHED:
-        spans = assessment.content_profanity.spans if verdict.censor else ()
-        published = published_fields(record, spans)
-    transition = Transition(
-        record=record,
-        expected=State.PENDING,
-        new_state=verdict.state,
-        now_iso=now_iso(),
-        now_ms=now_ms,
-        verdict=verdict.as_dict(),
-        published=published,
-        # What the site publishes and nobody objects to counts as genuine; a moderator's
-        # later decision on it retrains it.
-        learn_as="ham" if verdict.state == State.PUBLISHED else "",
-        tokens=tuple(tokens),
-        fields={"checks": ",".join(checks)},
-    )
-    applied, state, _ = ctx.transition(keys=transition.keys(), args=transition.args())
-    if not applied:
-        log.info("comment.decided_meanwhile", state=state)
-        return str(state)
-    _measure(assessment, verdict.signals, verdict.state.value, comment_id)
-    log.info(
-        "comment.decided",
-        state=verdict.state.value,
-        spam_score=verdict.spam_score,
-        checks=[s.check for s in verdict.signals if s.action != "score" or s.score],
-    )
-    return verdict.state.value
+        return verdict.state.value, "decided"
 
 
 def _measure(

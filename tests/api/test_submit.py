@@ -46,13 +46,13 @@ async def test_a_valid_comment_is_accepted_stored_and_queued(
     assert len(record["email_hash"]) == 64
     assert redis.zscore(keys.state_set("pending"), comment_id) is not None
 
+    # Queued in the same script, in a job for the comments accepted with it (just this one).
     job = Job.fetch(
-        queues.moderation_job_id(comment_id),
-        connection=Redis.from_url(redis.connection_pool.connection_kwargs and _url(redis)),
-        serializer=JSONSerializer,
+        record["job_id"], connection=Redis.from_url(_url(redis)), serializer=JSONSerializer
     )
-    assert job.func_name == queues.MODERATE
-    assert job.args == [comment_id]
+    assert job.func_name == queues.MODERATE_BATCH
+    assert job.args == [keys.moderation_batch(comment_id)]
+    assert redis.lrange(keys.moderation_batch(comment_id), 0, -1) == [comment_id]
     assert job.kwargs == {}
     assert job.retries_left == 3
     assert job.origin == queues.MODERATION
@@ -71,7 +71,7 @@ async def test_the_queued_job_is_a_real_rq_job_a_worker_runs(
     connection = Redis.from_url(settings.redis_url)
     configure(settings)
     queue = Queue(queues.MODERATION, connection=connection, serializer=JSONSerializer)
-    assert queue.job_ids == [queues.moderation_job_id(comment_id)]
+    assert queue.job_ids == [redis.hget(keys.comment(comment_id), "job_id")]
     worker = SimpleWorker([queue], connection=connection, serializer=JSONSerializer)
     assert worker.work(burst=True)
     assert queue.count == 0
@@ -89,7 +89,7 @@ async def test_no_raw_email_reaches_redis(client: TestClient, redis: Redis) -> N
     # RQ compresses job data: look inside it too.
     comment_id = (await response.json())["id"]
     job = Job.fetch(
-        queues.moderation_job_id(comment_id),
+        redis.hget(keys.comment(comment_id), "job_id"),
         connection=Redis.from_url(_url(redis)),
         serializer=JSONSerializer,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from redis import Redis as SyncRedis
@@ -67,3 +68,46 @@ def test_the_api_side_rq_queue_cannot_do_blocking_io() -> None:
     queue = moderation_queue((8, 0, 0))
     with pytest.raises(BlockingRedisIO):
         queue.count  # noqa: B018
+
+
+async def test_comments_accepted_together_share_one_job_and_refused_ones_leave_nothing(
+    aiohttp_client: Any, redis: SyncRedis, settings: Any
+) -> None:
+    from dataclasses import replace
+
+    from services.api.app import create_app
+    from services.core import keys
+    from tests.helpers import moderate_all, valid_submission
+
+    settings = replace(settings, rate_limits=False)  # 21 posts from one address
+    client = await aiohttp_client(create_app(settings))
+
+    def document(n: int) -> dict[str, Any]:
+        body = valid_submission(content=f"Comment {n} of a burst, each one different.")
+        body["author"]["email"] = f"burst{n}@example.com"
+        return body
+
+    first = await client.post("/v1/articles/a1/comments", json=document(0))
+    assert first.status == 202
+    moderate_all(settings)
+    answers = await asyncio.gather(
+        *(client.post("/v1/articles/a1/comments", json=document(n)) for n in range(1, 21)),
+        client.post("/v1/articles/a1/comments", json=document(0)),  # a duplicate: 409
+    )
+    statuses = [a.status for a in answers]
+    assert statuses.count(202) == 20 and statuses.count(409) == 1
+    accepted = [(await a.json())["id"] for a in answers if a.status == 202]
+    job_ids = {redis.hget(keys.comment(c), "job_id") for c in accepted}
+    assert len(job_ids) < 20  # batched: RQ's cost is paid once per job, not per comment
+    listed = [
+        c
+        for job_id in job_ids
+        for c in redis.lrange(
+            keys.moderation_batch(str(job_id).removeprefix("moderate-batch-")), 0, -1
+        )
+    ]
+    assert sorted(listed) == sorted(accepted)  # each accepted comment once; the 409 not at all
+    assert moderate_all(settings) == len(job_ids)
+    states = {redis.hget(keys.comment(c), "state") for c in accepted}
+    assert states == {"published"}
+    assert not list(redis.scan_iter(match=keys.moderation_batch("*")))

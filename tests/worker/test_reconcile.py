@@ -42,7 +42,7 @@ async def test_a_lost_job_is_enqueued_again_and_the_comment_decided(
 ) -> None:
     comment_id = await pending(client)
     connection = Redis.from_url(settings.redis_url)
-    Job.fetch(queues.moderation_job_id(comment_id), connection=connection).delete()
+    Job.fetch(redis.hget(keys.comment(comment_id), "job_id"), connection=connection).delete()
     assert Queue(queues.MODERATION, connection=connection).count == 0
     assert run(redis, settings)["looked_at"] == 0  # not past the deadline yet
     age(redis, comment_id, settings.reconcile_after_s + 1)
@@ -72,7 +72,7 @@ async def test_a_comment_that_keeps_failing_is_held_with_the_reason(
     for attempt in range(3):
         moderate_all(settings)  # a real worker runs the job, which fails
         job = Job.fetch(
-            queues.moderation_job_id(comment_id),
+            redis.hget(keys.comment(comment_id), "job_id"),
             connection=Redis.from_url(settings.redis_url),
             serializer=JSONSerializer,
         )
