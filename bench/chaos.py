@@ -26,10 +26,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,11 +35,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+from cluster import Cluster
 from redis import Redis
 
-from services.core import embedded_redis, keys
+from services.core import keys
 
-SECRET = "chaos-secret-0123456789"
+# As in production, but every step quicker, so a killed job comes back within seconds.
+QUICK = {
+    "COMMENTS_RECONCILE_AFTER_S": "5",
+    "COMMENTS_RECONCILE_EVERY_S": "2",
+    "COMMENTS_JOB_RETRY_INTERVALS": "1,2,4",
+    "COMMENTS_JOB_TIMEOUT": "5",
+}
 
 
 @dataclass
@@ -67,89 +72,6 @@ class Report:
             f"{self.retries} client retries, "
             f"{self.seconds:.0f} s"
         )
-
-
-class Cluster:
-    """Valkey, one API, N workers: each started, killed and restarted on demand."""
-
-    def __init__(
-        self, root: Path, workers: int, durability: str, stop_signal: int = signal.SIGKILL
-    ) -> None:
-        self.root = root
-        self.stop_signal = stop_signal
-        self.stopping: list[subprocess.Popen[bytes]] = []
-        self.port = embedded_redis.free_port()
-        self.api_port = embedded_redis.free_port()
-        self.redis: embedded_redis.EmbeddedServer | None = None
-        self.env = dict(
-            os.environ,
-            REDIS_URL=f"redis://127.0.0.1:{self.port}/0",
-            COMMENTS_SECRET=SECRET,
-            COMMENTS_PORT=str(self.api_port),
-            COMMENTS_RATE_LIMITS="off",
-            COMMENTS_DURABILITY=durability,
-            COMMENTS_RECONCILE_AFTER_S="5",
-            COMMENTS_RECONCILE_EVERY_S="2",
-            COMMENTS_JOB_RETRY_INTERVALS="1,2,4",
-            COMMENTS_JOB_TIMEOUT="5",
-            COMMENTS_LOG_LEVEL="WARNING",
-        )
-        self.api: subprocess.Popen[bytes] | None = None
-        self.workers: list[subprocess.Popen[bytes] | None] = [None] * workers
-        self.logs = open(root / "processes.log", "ab")  # noqa: SIM115 - closed in stop()
-
-    def start_redis(self) -> None:
-        self.redis = embedded_redis.start(self.root / "valkey", durable=True, port=self.port)
-
-    def kill_redis(self) -> None:
-        assert self.redis is not None
-        self.redis.process.send_signal(signal.SIGKILL)
-        self.redis.process.wait()
-
-    def _spawn(self, command: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "services", command],
-            env=self.env, stdout=self.logs, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-
-    def start(self) -> None:
-        self.start_redis()
-        self.api = self._spawn("api")
-        for i in range(len(self.workers)):
-            self.workers[i] = self._spawn("worker")
-
-    def kill_worker(self, i: int) -> None:
-        """Stop worker i (and its scheduler) with the stop signal and start another in its
-        place at once; one stopped with SIGTERM finishes its job meanwhile."""
-        worker = self.workers[i]
-        if worker and worker.poll() is None:
-            os.killpg(worker.pid, self.stop_signal)
-            if self.stop_signal == signal.SIGKILL:
-                worker.wait()
-            else:
-                self.stopping.append(worker)
-        self.workers[i] = self._spawn("worker")
-
-    def restart_api(self) -> None:
-        """SIGTERM the API, wait for it to finish what it started, start a new one."""
-        assert self.api is not None
-        os.killpg(self.api.pid, signal.SIGTERM)
-        self.api.wait(30)
-        self.api = self._spawn("api")
-
-    def stop(self) -> None:
-        for process in [self.api, *self.workers]:
-            if process and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in [self.api, *self.workers, *self.stopping]:
-            if process:
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-        if self.redis:
-            self.redis.stop()
-        self.logs.close()
 
 
 async def post_all(
@@ -253,14 +175,15 @@ def run(comments: int, workers: int, redis_kills: int, durability: str = "local"
     report = Report()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        cluster = Cluster(Path(tmp), workers, durability, stop_signal)
+        env = {**QUICK, "COMMENTS_DURABILITY": durability}
+        cluster = Cluster(Path(tmp), workers, env, stop_signal)
         try:
             cluster.start()
-            base = f"http://127.0.0.1:{cluster.api_port}"
+            base = cluster.base
 
             async def scenario() -> list[str]:
                 done = asyncio.Event()
-                await _wait_ready(base)
+                await cluster.wait_ready()
                 agent = asyncio.create_task(
                     chaos(cluster, report, done, redis_kills, comments, seed, api_restarts)
                 )
@@ -277,19 +200,6 @@ def run(comments: int, workers: int, redis_kills: int, durability: str = "local"
             cluster.stop()
     report.seconds = time.monotonic() - started
     return report
-
-
-async def _wait_ready(base: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(f"{base}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the API did not start")
 
 
 def main() -> None:

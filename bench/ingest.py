@@ -11,6 +11,7 @@ median is reported, because this machine is small and noisy.
 Variants:
   echo       bare aiohttp: read the body, json.loads, answer 202 (the baseline)
   service    the real API: create_app(settings), as `comments api` runs it
+  quiet      the same with COMMENTS_ACCESS_LOG=off (a proxy in front logs the requests)
   blocking   validation as in the service, then a blocking rq.Queue.enqueue in the handler
   executor   the same enqueue, in the event loop's default thread pool
 """
@@ -32,7 +33,7 @@ from typing import Any
 
 from aiohttp import web
 
-VARIANTS = ["echo", "service", "blocking", "executor"]
+VARIANTS = ["echo", "service", "quiet", "blocking", "executor"]
 SERVER_CPU, LOAD_CPU = 0, 1
 
 LUA = r"""
@@ -110,7 +111,7 @@ def serve(variant: str, port: int, redis_url: str) -> None:
     os.sched_setaffinity(0, {SERVER_CPU})
     if variant == "echo":
         app = echo_app()
-    elif variant == "service":
+    elif variant in ("service", "quiet"):
         # As `comments api` runs it: its settings, its logs (to /dev/null), its access log.
         # Per-client limits off, as COMMENTS_RATE_LIMITS=off does for a benchmark: every
         # request comes from one address here. Every other check runs.
@@ -121,6 +122,8 @@ def serve(variant: str, port: int, redis_url: str) -> None:
         environ = {"COMMENTS_SECRET": "bench-secret", "REDIS_URL": redis_url,
                    "COMMENTS_PORT": str(port), "COMMENTS_RATE_LIMITS": "off"}  # fmt: skip
         environ.update((k, v) for k, v in os.environ.items() if k.startswith("COMMENTS_"))
+        if variant == "quiet":
+            environ["COMMENTS_ACCESS_LOG"] = "off"
         settings = Settings.from_env(environ)
         logs.configure(settings.log_level)
         run(settings)

@@ -10,6 +10,9 @@ Each submission may carry guards, checked inside the same script before its comm
 `Unique` key (a duplicate is refused) and a sliding-window `Limit` (a flood is refused, with
 the time until a slot frees). A refused submission writes nothing.
 
+A stored comment is queued for moderation by the same script: it joins the batch whose job
+is waiting in the queue, or starts one (see `_with_jobs`).
+
 The batch is packed by hiredis in C and sent on a connection of the client's pool: the asyncio
 client packs arguments in Python and reads each reply through the event loop, which cost more
 than everything else a submission does (see bench/README.md).
@@ -58,13 +61,13 @@ class Limit:
 
 
 @dataclass(frozen=True)
-class AnyApplied:
-    """Refuse unless one of the `previous` submissions before this one was applied."""
+class Filled:
+    """Refuse unless the list at `key` has entries."""
 
-    previous: int
+    key: str
 
 
-Guard = Unique | Limit | AnyApplied
+Guard = Unique | Limit | Filled
 
 
 @dataclass(frozen=True)
@@ -76,29 +79,36 @@ class Refused:
     """For a `Unique`: the value stored under its key by the submission that set it."""
 
 
-APPLY = """#!lua
+APPLY = f"""#!lua
 -- Per submission in ARGV: g, then g guards ('unique', key, ttl_s, value | 'limit', key, count,
--- window_ms, now_ms, member | 'any', m); n, then n commands, each as k, command, k-1 arguments.
--- A submission is applied whole or, when a guard refuses, not at all. 'any' refuses unless
--- one of the m submissions before it was applied.
-local results = {}
+-- window_ms, now_ms, member | 'filled', key); n, then n commands, each as k, command, k-1
+-- arguments. A submission is applied whole or, when a guard refuses, not at all.
+-- The command JOIN id list job queues comment `id`: into the open batch (if it has room),
+-- else into `list`, which becomes the open batch, its job `job` to be written after.
+local function join(id, list, job)
+  local open = redis.call('HMGET', '{keys.OPEN_BATCH}', 'list', 'job')
+  if open[1] and redis.call('LLEN', open[1]) < {queues.MODERATION_BATCH} then
+    list, job = open[1], open[2]
+  else
+    redis.call('HSET', '{keys.OPEN_BATCH}', 'list', list, 'job', job)
+  end
+  redis.call('RPUSH', list, id)
+  redis.call('HSET', '{keys.comment("")}' .. id, 'job_id', job)
+end
+local results = {{}}
 local i = 1
 while i <= #ARGV do
   local guards, refused = tonumber(ARGV[i]), nil
   local first_guard = i + 1
   i = first_guard
   for g = 1, guards do
-    if ARGV[i] == 'any' then
-      local applied = false
-      for r = #results - tonumber(ARGV[i + 1]) + 1, #results do
-        if results[r] == 0 then applied = true end
-      end
-      if not applied and not refused then refused = {g, 0} end
+    if ARGV[i] == 'filled' then
+      if not refused and redis.call('EXISTS', ARGV[i + 1]) == 0 then refused = {{g, 0}} end
       i = i + 2
     elseif ARGV[i] == 'unique' then
       if not refused then
         local stored = redis.call('GET', ARGV[i + 1])
-        if stored then refused = {g, 0, stored} end
+        if stored then refused = {{g, 0, stored}} end
       end
       i = i + 4
     else
@@ -108,7 +118,7 @@ while i <= #ARGV do
         redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
         if redis.call('ZCARD', key) >= count then
           local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
-          refused = {g, tonumber(oldest) + window - now}
+          refused = {{g, tonumber(oldest) + window - now}}
         end
       end
       i = i + 6
@@ -122,7 +132,7 @@ while i <= #ARGV do
   else
     local j = first_guard
     for g = 1, guards do
-      if ARGV[j] == 'any' then
+      if ARGV[j] == 'filled' then
         j = j + 2
       elseif ARGV[j] == 'unique' then
         redis.call('SET', ARGV[j + 1], ARGV[j + 3], 'EX', ARGV[j + 2])
@@ -135,7 +145,11 @@ while i <= #ARGV do
     end
     for c = 1, commands do
       local k = tonumber(ARGV[i])
-      redis.call(unpack(ARGV, i + 1, i + k))
+      if ARGV[i + 1] == 'JOIN' then
+        join(ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+      else
+        redis.call(unpack(ARGV, i + 1, i + k))
+      end
       i = i + k + 1
     end
     results[#results + 1] = 0
@@ -181,8 +195,7 @@ class BatchWriter:
     ) -> Refused | None:
         """Apply `commands` atomically, together with those of concurrent callers, unless a
         guard refuses: then nothing is written and the refusal is returned. With a
-        `comment_id`, the comment is queued for moderation in the same script, in one job
-        with the other comments of the batch (`queues.MODERATION_BATCH` at most per job)."""
+        `comment_id`, the comment is queued for moderation in the same script."""
         future: asyncio.Future[Refused | None] = asyncio.get_running_loop().create_future()
         self._waiting.append((list(guards), commands, future, comment_id))
         self._wakeup.set()
@@ -213,10 +226,13 @@ class BatchWriter:
 
     def _with_jobs(self, batch: list[_Waiting]) -> list[tuple[list[Guard], list[Command], int]]:
         """The batch's submissions (each with its place in the batch), each run of up to
-        MODERATION_BATCH comments followed by its job (place -1). Each comment, if its guards
-        let it be stored, joins its job's list and names the job on its record; the job is
-        written only if one of them was stored. So a comment's job is as atomic with it as its
-        record, and a refused submission leaves nothing behind."""
+        MODERATION_BATCH comments followed by a job (place -1). Each comment, if its guards
+        let it be stored, joins the open batch (one whose job no worker has started) while it
+        has room, else its run's list, which becomes the open batch; it names the job on its
+        record. The run's job is written only if its list was used. So a comment's job is as
+        atomic with it as its record, a refused submission leaves nothing behind, and each
+        comment has its own job while the workers keep up (they close a batch as they start
+        it), up to MODERATION_BATCH per job once a backlog forms."""
         ordered: list[tuple[list[Guard], list[Command], int]] = [
             (guards, commands, i) for i, (guards, commands, _, cid) in enumerate(batch) if not cid
         ]
@@ -231,11 +247,10 @@ class BatchWriter:
             job_id = self._jobs.add(pipe, chunk[0][1])
             for i, cid in chunk:
                 guards, commands, _, _ = batch[i]
-                joined = [("RPUSH", listing, cid), ("HSET", keys.comment(cid), "job_id", job_id)]
-                ordered.append((guards, [*commands, *joined], i))
+                ordered.append((guards, [*commands, ("JOIN", cid, listing, job_id)], i))
             job: list[Command] = [args for args, _ in pipe.command_stack]
             job.append(("EXPIRE", listing, queues.FAILURE_TTL))
-            ordered.append(([AnyApplied(len(chunk))], job, -1))
+            ordered.append(([Filled(listing)], job, -1))
         return ordered
 
     async def _send(self, batch: list[_Waiting]) -> list[Any]:
@@ -245,8 +260,8 @@ class BatchWriter:
         for guards, commands, _ in ordered:
             parts.append(len(guards))
             for guard in guards:
-                if isinstance(guard, AnyApplied):
-                    parts += ["any", guard.previous]
+                if isinstance(guard, Filled):
+                    parts += ["filled", guard.key]
                 elif isinstance(guard, Unique):
                     parts += ["unique", guard.key, guard.ttl_s, guard.value]
                 else:

@@ -79,6 +79,12 @@ def moderation_batch(first_id: str) -> str:
     return f"{PREFIX}batch:{first_id}"
 
 
+OPEN_BATCH = f"{PREFIX}batch:open"
+"""Hash (`list`, `job`): the newest batch whose job no worker has started yet; comments
+accepted meanwhile join it, up to `queues.MODERATION_BATCH`. A worker deletes it as it reads
+the list, so a started batch takes no more comments."""
+
+
 def author_comments(email_hash: str) -> str:
     """Set of the ids of every comment stored with this email hash (to erase them on request)."""
     return f"{PREFIX}author:{email_hash}:comments"

@@ -1,8 +1,8 @@
 """RQ queue names, job naming and the moderation job's policy.
 
-Jobs are named by dotted path, so the API never imports the worker. The API queues one batch
-job for the comments it accepted together (`batch_job`); the reconciler queues a comment
-whose job was lost on its own (`moderation_job`).
+Jobs are named by dotted path, so the API never imports the worker. The API queues batch
+jobs (`batch_job`): a comment joins the batch still waiting in the queue or starts one; the
+reconciler queues a comment whose job was lost on its own (`moderation_job`).
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class JobSpec:
 
 
 MODERATION_BATCH = 16
-"""Most comments one batch job carries: the API puts the comments it accepted together into
-jobs of up to this many (one each when they come one at a time)."""
+"""Most comments one batch job carries. A comment joins the newest batch whose job is still
+waiting in the queue (`keys.OPEN_BATCH`), else starts one: one comment per job while the
+workers keep up, up to this many as soon as a backlog forms."""
 
 MODERATE_BATCH = "services.worker.tasks.moderate_batch"
 """Dotted path of the batch job; its argument is the Redis list of the batch's comment ids."""
@@ -76,8 +77,8 @@ def moderation_job(comment_id: str, timeout: int, retry_intervals: tuple[int, ..
 
 
 def batch_job(first_id: str, timeout: int, retry_intervals: tuple[int, ...]) -> JobSpec:
-    """The job deciding the comments the API accepted together, listed (by the same script
-    that stores them) under `keys.moderation_batch(first_id)`."""
+    """The job deciding the comments listed (by the scripts that stored them) under
+    `keys.moderation_batch(first_id)`."""
     return JobSpec(
         func=MODERATE_BATCH,
         args=[keys.moderation_batch(first_id)],

@@ -1,8 +1,9 @@
 """RQ jobs. Thin: they take ids, call into the domain, and are safe to run twice.
 
-A batch job carries the comments the API accepted together (up to `queues.MODERATION_BATCH`,
-listed in Redis by the script that stored them): RQ's own cost per job, and each of Redis's
-round trips, is paid once for all of them. Each comment is still decided on its own, by a
+A batch job carries the comments accepted while it waited in the queue (up to
+`queues.MODERATION_BATCH`, listed in Redis by the scripts that stored them; one while the
+workers keep up): RQ's own cost per job, and each of Redis's round trips, is paid once for
+all of them. Each comment is still decided on its own, by a
 compare-and-set transition, so a job that runs twice, or a comment decided meanwhile, changes
 nothing; the comments of one job are judged against the same snapshot of the filter and
 their authors' histories.
@@ -48,10 +49,16 @@ class ModerationFailed(RuntimeError):
 
 
 # KEYS: the batch's list (or none); ARGV: comment ids (when no list).
-# Returns the ids, then each comment's record as HGETALL gives it: one round trip.
+# Returns the ids, then each comment's record as HGETALL gives it: one round trip. A batch
+# still open is closed as it is read: comments accepted from now on go to another job.
 READ_BATCH = f"""
 local ids = ARGV
-if #KEYS == 1 then ids = redis.call('LRANGE', KEYS[1], 0, -1) end
+if #KEYS == 1 then
+  if redis.call('HGET', '{keys.OPEN_BATCH}', 'list') == KEYS[1] then
+    redis.call('DEL', '{keys.OPEN_BATCH}')
+  end
+  ids = redis.call('LRANGE', KEYS[1], 0, -1)
+end
 local found = {{ids}}
 for i, id in ipairs(ids) do
   found[i + 1] = redis.call('HGETALL', '{keys.comment("")}' .. id)

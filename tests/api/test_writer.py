@@ -77,22 +77,17 @@ async def test_comments_accepted_together_share_one_job_and_refused_ones_leave_n
 
     from services.api.app import create_app
     from services.core import keys
-    from tests.helpers import moderate_all, valid_submission
+    from tests.helpers import moderate_all
 
     settings = replace(settings, rate_limits=False)  # 21 posts from one address
     client = await aiohttp_client(create_app(settings))
 
-    def document(n: int) -> dict[str, Any]:
-        body = valid_submission(content=f"Comment {n} of a burst, each one different.")
-        body["author"]["email"] = f"burst{n}@example.com"
-        return body
-
-    first = await client.post("/v1/articles/a1/comments", json=document(0))
+    first = await client.post("/v1/articles/a1/comments", json=_document(0))
     assert first.status == 202
     moderate_all(settings)
     answers = await asyncio.gather(
-        *(client.post("/v1/articles/a1/comments", json=document(n)) for n in range(1, 21)),
-        client.post("/v1/articles/a1/comments", json=document(0)),  # a duplicate: 409
+        *(client.post("/v1/articles/a1/comments", json=_document(n)) for n in range(1, 21)),
+        client.post("/v1/articles/a1/comments", json=_document(0)),  # a duplicate: 409
     )
     statuses = [a.status for a in answers]
     assert statuses.count(202) == 20 and statuses.count(409) == 1
@@ -109,5 +104,57 @@ async def test_comments_accepted_together_share_one_job_and_refused_ones_leave_n
     assert sorted(listed) == sorted(accepted)  # each accepted comment once; the 409 not at all
     assert moderate_all(settings) == len(job_ids)
     states = {redis.hget(keys.comment(c), "state") for c in accepted}
+    assert states == {"published"}
+    assert not list(redis.scan_iter(match=keys.moderation_batch("*")))
+
+
+def _document(n: int) -> dict[str, Any]:
+    from tests.helpers import valid_submission
+
+    body = valid_submission(content=f"Comment {n} of a burst, each one different.")
+    body["author"]["email"] = f"burst{n}@example.com"
+    return body
+
+
+async def test_comments_join_the_job_waiting_in_the_queue_until_a_worker_starts_it(
+    aiohttp_client: Any, redis: SyncRedis, settings: Any
+) -> None:
+    from dataclasses import replace
+
+    from services.api.app import create_app
+    from services.core import keys
+    from services.worker.tasks import READ_BATCH
+    from tests.helpers import moderate_all
+
+    settings = replace(settings, rate_limits=False)
+    client = await aiohttp_client(create_app(settings))
+
+    async def post(n: int) -> str:
+        answer = await client.post("/v1/articles/a1/comments", json=_document(n))
+        assert answer.status == 202
+        return str((await answer.json())["id"])
+
+    def job_of(comment_id: str) -> str:
+        return str(redis.hget(keys.comment(comment_id), "job_id"))
+
+    # One at a time, with no worker running: a backlog. They share jobs, 16 at most.
+    ids = [await post(n) for n in range(18)]
+    jobs = [job_of(c) for c in ids]
+    assert jobs[:16] == [jobs[0]] * 16
+    assert jobs[16] == jobs[17] != jobs[0]
+    assert moderate_all(settings) == 2
+    assert {redis.hget(keys.comment(c), "state") for c in ids} == {"published"}
+
+    # A worker starts the waiting job (reads its list) before it finishes: a comment
+    # accepted meanwhile gets a job of its own instead of joining a list already read.
+    first, second = await post(100), await post(101)
+    assert job_of(first) == job_of(second)
+    listing = keys.moderation_batch(job_of(first).removeprefix("moderate-batch-"))
+    redis.eval(READ_BATCH, 1, listing)
+    third = await post(102)
+    assert job_of(third) != job_of(first)
+    assert redis.lrange(listing, 0, -1) == [first, second]
+    assert moderate_all(settings) == 2
+    states = {redis.hget(keys.comment(c), "state") for c in (first, second, third)}
     assert states == {"published"}
     assert not list(redis.scan_iter(match=keys.moderation_batch("*")))
