@@ -91,6 +91,7 @@ local function join(id, list, job)
     list, job = open[1], open[2]
   else
     redis.call('HSET', '{keys.OPEN_BATCH}', 'list', list, 'job', job)
+    redis.call('EXPIRE', '{keys.OPEN_BATCH}', {queues.OPEN_BATCH_TTL_S})
   end
   redis.call('RPUSH', list, id)
   redis.call('HSET', '{keys.comment("")}' .. id, 'job_id', job)

@@ -82,7 +82,8 @@ def moderation_batch(first_id: str) -> str:
 OPEN_BATCH = f"{PREFIX}batch:open"
 """Hash (`list`, `job`): the newest batch whose job no worker has started yet; comments
 accepted meanwhile join it, up to `queues.MODERATION_BATCH`. A worker deletes it as it reads
-the list, so a started batch takes no more comments."""
+the list, so a started batch takes no more comments; it expires after
+`queues.OPEN_BATCH_TTL_S` anyway."""
 
 
 def author_comments(email_hash: str) -> str:

@@ -59,6 +59,12 @@ MODERATION_BATCH = 16
 waiting in the queue (`keys.OPEN_BATCH`), else starts one: one comment per job while the
 workers keep up, up to this many as soon as a backlog forms."""
 
+OPEN_BATCH_TTL_S = 10
+"""Seconds a batch stays open to new comments at most. A worker closes it as it starts the
+job; the limit stops comments from joining, for longer than this, a batch whose job will not
+start on its own (deleted by hand, or taken by a worker killed at once). The reconciler
+re-queues those that did."""
+
 MODERATE_BATCH = "services.worker.tasks.moderate_batch"
 """Dotted path of the batch job; its argument is the Redis list of the batch's comment ids."""
 

@@ -122,7 +122,7 @@ async def test_comments_join_the_job_waiting_in_the_queue_until_a_worker_starts_
     from dataclasses import replace
 
     from services.api.app import create_app
-    from services.core import keys
+    from services.core import keys, queues
     from services.worker.tasks import READ_BATCH
     from tests.helpers import moderate_all
 
@@ -139,6 +139,7 @@ async def test_comments_join_the_job_waiting_in_the_queue_until_a_worker_starts_
 
     # One at a time, with no worker running: a backlog. They share jobs, 16 at most.
     ids = [await post(n) for n in range(18)]
+    assert 0 < redis.ttl(keys.OPEN_BATCH) <= queues.OPEN_BATCH_TTL_S  # never open for long
     jobs = [job_of(c) for c in ids]
     assert jobs[:16] == [jobs[0]] * 16
     assert jobs[16] == jobs[17] != jobs[0]
