@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from redis import Redis
 
 sys.path.insert(0, str(Path(__file__).parent))
-from worker import REDIS_CPU, SECRET, drain, load_comments  # noqa: E402
+from worker import drain, load_comments, pinned_valkey  # noqa: E402
 
-from services.core import embedded_redis, queues  # noqa: E402
+from services.core import queues  # noqa: E402
 from services.core.settings import Settings  # noqa: E402
 
 
@@ -63,19 +61,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     rounds: list[dict[str, float]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        server = embedded_redis.start(Path(tmp) / "valkey", durable=True)
-        os.sched_setaffinity(server.process.pid, {REDIS_CPU})
-        settings = Settings(secret=SECRET, redis_url=server.url, rate_limits=False)
-        client = Redis.from_url(server.url)
-        try:
-            for n in range(args.rounds):
-                rounds.append(one_round(client, settings, args.comments))
-                print(f"round {n + 1}: " + ", ".join(f"{k} {v:.0f}" for k, v in rounds[-1].items()),
-                      file=sys.stderr, flush=True)  # fmt: skip
-        finally:
-            client.close()
-            server.stop()
+    with pinned_valkey() as (settings, client):
+        for n in range(args.rounds):
+            rounds.append(one_round(client, settings, args.comments))
+            print(f"round {n + 1}: " + ", ".join(f"{k} {v:.0f}" for k, v in rounds[-1].items()),
+                  file=sys.stderr, flush=True)  # fmt: skip
     print(f"\nRedis cost per comment, {args.comments} comments of ~1 KB x {args.rounds} rounds, "
           "medians")  # fmt: skip
     for name in rounds[0]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from redis import Redis
@@ -79,6 +81,21 @@ async def load_comments(settings: Settings, count: int, one_job_each: bool = Fal
             await redis.delete(keys.OPEN_BATCH)
     flusher.cancel()
     await redis.aclose()
+
+
+@contextlib.contextmanager
+def pinned_valkey() -> Iterator[tuple[Settings, Redis]]:
+    """A fresh Valkey (append-only file on) pinned to REDIS_CPU, settings that point at it
+    (per-client limits off: the load comes from one address), and a client."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = embedded_redis.start(Path(tmp) / "valkey", durable=True)
+        os.sched_setaffinity(server.process.pid, {REDIS_CPU})
+        client = Redis.from_url(server.url)
+        try:
+            yield Settings(secret=SECRET, redis_url=server.url, rate_limits=False), client
+        finally:
+            client.close()
+            server.stop()
 
 
 def load_noops(url: str, count: int) -> None:
@@ -139,30 +156,23 @@ def main() -> None:
     single: list[float] = []
     batched: list[float] = []
     noop: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        server = embedded_redis.start(Path(tmp) / "valkey", durable=True)
-        os.sched_setaffinity(server.process.pid, {REDIS_CPU})
-        settings = Settings(secret=SECRET, redis_url=server.url, rate_limits=False)
-        client = Redis.from_url(server.url)
-        try:
-            for round_no in range(args.rounds):
-                for one_job_each, results in ((True, single), (False, batched)):
-                    client.flushall()
-                    asyncio.run(load_comments(settings, args.jobs, one_job_each))
-                    results.append(drain(server.url, queues.MODERATION, items=args.jobs))
-                    assert_all_decided(client)
+    with pinned_valkey() as (settings, client):
+        url = settings.redis_url
+        for round_no in range(args.rounds):
+            for one_job_each, results in ((True, single), (False, batched)):
                 client.flushall()
-                load_noops(server.url, args.jobs)
-                noop.append(drain(server.url, NOOP_QUEUE))
-                print(
-                    f"round {round_no + 1}: one per job {single[-1]:.0f}/s, "
-                    f"backlog {batched[-1]:.0f}/s, no-op {noop[-1]:.0f}/s",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        finally:
-            client.close()
-            server.stop()
+                asyncio.run(load_comments(settings, args.jobs, one_job_each))
+                results.append(drain(url, queues.MODERATION, items=args.jobs))
+                assert_all_decided(client)
+            client.flushall()
+            load_noops(url, args.jobs)
+            noop.append(drain(url, NOOP_QUEUE))
+            print(
+                f"round {round_no + 1}: one per job {single[-1]:.0f}/s, "
+                f"backlog {batched[-1]:.0f}/s, no-op {noop[-1]:.0f}/s",
+                file=sys.stderr,
+                flush=True,
+            )
     n = statistics.median(noop)
     print(f"\nworker throughput, {args.jobs} jobs x {args.rounds} rounds, medians; "
           f"one SimpleWorker on CPU {SERVER_CPU}, Valkey on CPU {REDIS_CPU}")  # fmt: skip
