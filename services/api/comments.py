@@ -13,6 +13,7 @@ from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import COMMENT_ID, REQUEST_ID
 from services.api.state import REDIS, SETTINGS, WRITER
+from services.api.stored import stored
 from services.core import keys
 from services.core.access import Role
 from services.core.comment import status_view
@@ -25,7 +26,6 @@ from services.core.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from services.core.ids import is_comment_id
 from services.core.schemas import schemas
 from services.core.submission import decode_form, decode_json, parse
 
@@ -72,12 +72,7 @@ async def submit(request: web.Request) -> web.Response:
 
 
 async def read(request: web.Request) -> web.Response:
-    comment_id = request.match_info["comment_id"]
-    record: dict[str, str] = {}
-    if is_comment_id(comment_id):
-        record = await request.app[REDIS].hgetall(keys.comment(comment_id))  # type: ignore[assignment]
-    if not record:
-        raise NotFound(f"There is no comment {comment_id}.")
+    record = await stored(request, keys.comment, request.match_info["comment_id"], "comment")
     return web.json_response(status_view(record))
 
 

@@ -14,13 +14,13 @@ from aiohttp_sse import sse_response
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
 from services.api.state import REDIS, TRANSITION
+from services.api.stored import stored
 from services.api.streams import Stopping, counted, unless_stopping
 from services.core import keys
 from services.core.access import Role
 from services.core.comment import State, moderator_view
 from services.core.decisions import RULES, Decision, decision_transition
 from services.core.errors import FieldError, InvalidQuery, NotFound, StateConflict
-from services.core.ids import is_comment_id
 from services.core.schemas import schemas
 
 QUEUE_STATES = {State.HELD, State.SPAM, State.REJECTED, State.REMOVED, State.PENDING}
@@ -187,12 +187,7 @@ async def _apply(
 
 
 async def _record(request: web.Request, comment_id: str) -> dict[str, str]:
-    record: dict[str, str] = {}
-    if is_comment_id(comment_id):
-        record = await request.app[REDIS].hgetall(keys.comment(comment_id))  # type: ignore[assignment]
-    if not record:
-        raise NotFound(f"There is no comment {comment_id}.")
-    return record
+    return await stored(request, keys.comment, comment_id, "comment")
 
 
 async def _with_history(

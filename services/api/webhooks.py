@@ -16,11 +16,11 @@ from services.api.auth import IDENTITY, requires
 from services.api.bodies import json_body
 from services.api.jobs import recorder
 from services.api.state import REDIS, SETTINGS, WEBHOOK_QUEUE, WRITER
+from services.api.stored import stored
 from services.core import keys, queues
 from services.core.access import Role
 from services.core.comment import now_iso
-from services.core.errors import NotFound
-from services.core.ids import is_comment_id, new_comment_id
+from services.core.ids import new_comment_id
 
 EVENT_TYPES = ["comment.published", "comment.removed", "comment.held", "webhook.disabled"]
 SHOWN_DELIVERIES = 50
@@ -120,13 +120,7 @@ async def ensure_group(redis: Redis) -> None:
 
 
 async def _record(request: web.Request) -> dict[str, str]:
-    webhook_id = request.match_info["webhook_id"]
-    record: dict[str, str] = {}
-    if is_comment_id(webhook_id):
-        record = await request.app[REDIS].hgetall(keys.webhook(webhook_id))  # type: ignore[assignment]
-    if not record:
-        raise NotFound(f"There is no webhook {webhook_id}.")
-    return record
+    return await stored(request, keys.webhook, request.match_info["webhook_id"], "webhook")
 
 
 def _view(record: dict[str, str]) -> dict[str, Any]:
