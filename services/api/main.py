@@ -8,7 +8,6 @@ import os
 import shutil
 import sys
 import tempfile
-from pathlib import Path
 
 from aiohttp import web
 
@@ -54,14 +53,15 @@ async def _settle_garbage_collector(app: web.Application) -> None:
 def run_pool(settings: Settings, processes: int) -> int:
     """`processes` API processes on one port (SO_REUSEPORT: the kernel spreads connections),
     restarted if they crash, stopped together; their metrics summed at any one's /metrics."""
-    from services.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+    from services.metrics import MULTIPROC_ENV
     from services.supervisor import API_STOP_TIMEOUT
 
     env = dict(os.environ, COMMENTS_HOST=settings.host, COMMENTS_PORT=str(settings.port))
     made = None
+    # A directory given to us is emptied by whoever gave it: under `comments up`, workers
+    # write there too, and a restarted pool must not wipe their samples.
     if not env.get(MULTIPROC_ENV):
         made = env[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="comments-api-metrics-")
-    prepare_multiprocess_dir(Path(env[MULTIPROC_ENV]))
     command = [sys.executable, "-m", "services", "api", "--reuse-port"]
     children = [Child(f"api-{i + 1}", command, env) for i in range(processes)]
     stopping = stop_on_signals()

@@ -11,12 +11,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from services.children import GIVE_UP_AFTER
 from services.core.embedded_redis import free_port
-from tests.e2e.client import request, wait_for
+from tests.e2e.client import final_status, post, request, wait_for
 from tests.e2e.conftest import running_service
 
 YOUNG = 1.0
@@ -115,16 +116,21 @@ def _kill(pid: int) -> bool:
 
 
 def _workers(up_pid: int) -> set[int]:
-    children = Path(f"/proc/{up_pid}/task/{up_pid}/children").read_text().split()
-    found = set()
-    for pid in map(int, children):
+    return {pid for pid, args in _children(up_pid).items() if args[3:] == [b"worker"]}
+
+
+def _pools(up_pid: int) -> set[int]:
+    return {pid for pid, args in _children(up_pid).items() if b"api" in args}
+
+
+def _children(pid: int) -> dict[int, list[bytes]]:
+    """The processes `pid` started, with their command lines (python -m services ...)."""
+    found = {}
+    for child in map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()):
         try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            found[child] = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[:-1]
         except FileNotFoundError:
             continue
-        # Before exec the child still shows our own command line: only count the worker's.
-        if b"worker" in args and b"webhooks" not in args:
-            found.add(pid)
     return found
 
 
@@ -167,3 +173,24 @@ def test_a_worker_that_cannot_start_is_given_up_on_with_the_reason(tmp_path: Pat
     gave_up = f"worker-1 failed to start {GIVE_UP_AFTER} times in a row (exited with code 1)"
     assert f"comments: {gave_up}; stopping" in output, output
     assert not (tmp_path / "data" / "service.env").exists()
+
+
+def test_a_restarted_api_pool_keeps_the_workers_metrics(tmp_path: Path) -> None:
+    with running_service(tmp_path, "--api-processes", "2") as (base, process, _):
+        assert final_status(base, post(base, "Counted by a worker."))["status"] == "published"
+        counted = wait_for(lambda: _jobs_counted(base), 10, "the job in the API's metrics")
+
+        [pool] = _pools(process.pid)
+        os.kill(pool, signal.SIGKILL)
+        wait_for(lambda: _pools(process.pid) - {pool}, 15, "a new pool")
+        wait_for(lambda: request("GET", f"{base}/readyz")[0] == 200, 30, "the new pool")
+        assert _jobs_counted(base) == counted
+        assert process.poll() is None
+
+
+def _jobs_counted(base: str) -> list[str]:
+    """The moderation workers' job counters, as the API's /metrics shows them."""
+    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    counters = [line for line in text.splitlines() if line.startswith("comments_jobs_total{")]
+    return [line for line in counters if 'queue="moderation"' in line]
