@@ -63,7 +63,7 @@ def up(
     if lock is None:
         return 1
     with lock:
-        return _up(host, port, workers, data_dir, webhook_workers, api_processes)
+        return _up(host, port, workers, data_dir, webhook_workers, api_processes, lock.fileno())
 
 
 def lock_data_dir(data_dir: Path) -> TextIO | None:
@@ -77,10 +77,10 @@ def lock_data_dir(data_dir: Path) -> TextIO | None:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         lock.seek(0)
-        holder = lock.read().strip() or "?"
+        holder = lock.read().strip()
         lock.close()
         print(
-            f"comments up: {data_dir} is in use by another `comments up` (pid {holder}); "
+            f"comments up: {data_dir} is in use by another `comments up` ({_who(holder)}); "
             "stop that one first, or give this one another --data-dir",
             file=sys.stderr,
             flush=True,
@@ -92,6 +92,16 @@ def lock_data_dir(data_dir: Path) -> TextIO | None:
     return lock
 
 
+def _who(pid: str) -> str:
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return f"pid {pid}, which has exited: its Valkey is still stopping"
+    except (ValueError, OSError):  # no pid written yet, or not ours to signal
+        pass
+    return f"pid {pid or '?'}"
+
+
 def _up(
     host: str | None,
     port: int | None,
@@ -99,6 +109,7 @@ def _up(
     data_dir: Path,
     webhook_workers: int,
     api_processes: int,
+    lock: int,
 ) -> int:
     env = dict(os.environ, COMMENTS_SECRET=_secret(data_dir))
     if host:
@@ -107,7 +118,8 @@ def _up(
         env["COMMENTS_PORT"] = str(port)
     server = None
     if "REDIS_URL" not in env:
-        server = embedded_redis.start(data_dir / "valkey")
+        # Valkey holds the lock too: killed with us, it still writes its files as it stops.
+        server = embedded_redis.start(data_dir / "valkey", keep=[lock])
         env["REDIS_URL"] = server.url
         print(f"comments: Valkey on {server.url}, files in {server.data_dir}", flush=True)
     # Every process writes its metrics here; the API's /metrics shows them all.

@@ -47,6 +47,17 @@ def running_service(tmp_path: Path, *args: str, **environ: str) -> Iterator[tupl
                 process.wait()
 
 
+def child_processes(pid: int) -> dict[int, list[bytes]]:
+    """The processes `pid` started, with their command lines."""
+    found = {}
+    for child in map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()):
+        try:
+            found[child] = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[:-1]
+        except FileNotFoundError:
+            continue
+    return found
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[str, Any, Path]]:
     with running_service(tmp_path) as running:

@@ -18,7 +18,7 @@ from typing import Any
 from services.children import GIVE_UP_AFTER
 from services.core.embedded_redis import free_port
 from tests.e2e.client import final_status, post, request, wait_for
-from tests.e2e.conftest import running_service
+from tests.e2e.conftest import child_processes, running_service
 
 YOUNG = 1.0
 """Seconds: a worker killed before this age is killed 'within its first second'."""
@@ -116,22 +116,11 @@ def _kill(pid: int) -> bool:
 
 
 def _workers(up_pid: int) -> set[int]:
-    return {pid for pid, args in _children(up_pid).items() if args[3:] == [b"worker"]}
+    return {pid for pid, args in child_processes(up_pid).items() if args[3:] == [b"worker"]}
 
 
 def _pools(up_pid: int) -> set[int]:
-    return {pid for pid, args in _children(up_pid).items() if b"api" in args}
-
-
-def _children(pid: int) -> dict[int, list[bytes]]:
-    """The processes `pid` started, with their command lines (python -m services ...)."""
-    found = {}
-    for child in map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()):
-        try:
-            found[child] = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[:-1]
-        except FileNotFoundError:
-            continue
-    return found
+    return {pid for pid, args in child_processes(up_pid).items() if b"api" in args}
 
 
 def _age(pid: int) -> float:

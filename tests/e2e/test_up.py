@@ -14,6 +14,7 @@ from typing import Any
 from services.core.embedded_redis import free_port
 from services.core.signing import verify
 from tests.e2e.client import authed, comments_cli, final_status, post, request, wait_for
+from tests.e2e.conftest import child_processes, running_service
 from tests.receiver import Receiver
 
 
@@ -150,12 +151,7 @@ def test_a_second_up_on_the_same_data_dir_refuses_at_once_and_touches_nothing(
     samples = {p.name for p in (data_dir / "metrics").glob("*.db")}
     assert samples
 
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
-    second = subprocess.run(
-        [sys.executable, "-m", "services", "up", "--port", str(free_port()), "--workers", "1",
-         "--data-dir", str(data_dir)],
-        env=env, capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
+    second = comments_up(data_dir)
     assert second.returncode == 1
     [message] = second.stderr.splitlines()
     assert f"in use by another `comments up` (pid {process.pid})" in message
@@ -186,8 +182,41 @@ def test_status_without_a_reachable_service_says_so_in_one_line(tmp_path: Path) 
     assert f"Is a `comments up` running from {tmp_path}?" in message
 
 
+def comments_up(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Another `comments up` on `data_dir` (on a port of its own), run to its end."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
+    return subprocess.run(
+        [sys.executable, "-m", "services", "up", "--port", str(free_port()), "--workers", "1",
+         "--data-dir", str(data_dir)],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+
+
 def request_text(url: str) -> str:
     import urllib.request
 
     with urllib.request.urlopen(url, timeout=5) as response:
         return str(response.read().decode())
+
+
+def test_a_killed_ups_valkey_keeps_the_data_dir_until_it_has_stopped(tmp_path: Path) -> None:
+    with running_service(tmp_path) as (base, process, data_dir):
+        kept = post(base, "Written before the kill.")
+        assert final_status(base, kept)["status"] == "published"
+        [valkey] = [p for p, args in child_processes(process.pid).items()
+                    if "valkey" in args[0].decode()]  # fmt: skip
+        # A Valkey slow to stop: it writes its append-only file as it exits.
+        os.kill(valkey, signal.SIGSTOP)
+        process.kill()
+        process.wait()
+        try:
+            second = comments_up(data_dir)
+            assert second.returncode == 1
+            [message] = second.stderr.splitlines()
+            assert f"pid {process.pid}, which has exited: its Valkey is still stopping" in message
+            assert second.stdout == ""
+        finally:
+            os.kill(valkey, signal.SIGCONT)
+        wait_for(lambda: not Path(f"/proc/{valkey}").exists(), 15, "the old Valkey to stop")
+    with running_service(tmp_path) as (base, process, data_dir):
+        assert request("GET", base + kept["links"]["self"])[1]["status"] == "published"
