@@ -1,6 +1,6 @@
 """`comments up` keeps its children running: workers killed young, again and again, are
 restarted while the API answers; one that cannot start is given up on, with the reason; a
-second `comments up` on the same data directory refuses and touches nothing."""
+restarted API pool leaves the workers' metrics alone. (The data-directory lock: test_up.py.)"""
 
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ def test_workers_killed_young_again_and_again_never_stop_the_service(tmp_path: P
         finally:
             poster.stop()
         log = (tmp_path / "up.log").read_text()
-        assert process.poll() is None, log
+        assert process.poll() is None, log[-3000:]
         assert young >= 6
         assert poster.refused == [], poster.refused[:5]
         assert len(poster.accepted) >= 20, "the poster barely ran"
-        assert "worker-1 (pid" in log and "was killed by SIGKILL" in log, log
+        assert "worker-1 (pid" in log and "was killed by SIGKILL" in log, log[-3000:]
 
         pending = set(poster.accepted)
 
