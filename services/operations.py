@@ -8,12 +8,24 @@ import sys
 from typing import TextIO
 
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services import lifecycle, status
 from services.core.settings import Settings
 
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return _run(args, settings)
+    except (RedisConnectionError, RedisTimeoutError) as e:
+        # redis-py names the host and port, never the password.
+        print(f"comments {args.command}: {e} Is a `comments up` running from {args.data_dir}? "
+              "(For another server, set REDIS_URL.)", file=sys.stderr)  # fmt: skip
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     try:
         if args.command == "status":

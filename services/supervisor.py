@@ -1,60 +1,28 @@
-"""`comments up`: Valkey, the API and N workers on one machine, restarted if they crash,
-stopped in order on Ctrl-C or SIGTERM (API first, then workers finish their jobs, then Valkey)."""
+"""`comments up`: Valkey, the API and N workers on one machine, restarted if they crash
+(services/children.py), stopped in order on Ctrl-C or SIGTERM (API first, then workers finish
+their jobs, then Valkey); one `comments up` per data directory."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
-import signal
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
+from typing import TextIO
 
+from services.children import Child, stop_all, stop_on_signals, supervise
 from services.core import embedded_redis
-from services.core.process import die_with_parent
 from services.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
 SERVICE_ENV = "service.env"
 """In the data directory while `comments up` runs: the REDIS_URL it uses."""
-RESTART_DELAY = 1.0
-STARTUP_GRACE = 3.0
-"""A child that exits sooner than this after starting is broken (a taken port, a bad
-setting), not crashed: restarting it would only loop."""
+LOCK_FILE = "lock"
+"""In the data directory: locked by the `comments up` that owns it, holding its pid."""
 WORKER_STOP_TIMEOUT = 90.0
 API_STOP_TIMEOUT = 20.0
 """The API finishes in-flight requests within 10 s of SIGTERM."""
-
-
-@dataclass
-class Child:
-    name: str
-    args: list[str]
-    env: dict[str, str]
-    process: subprocess.Popen[bytes] | None = None
-    started_at: float = field(default=0.0)
-
-    def start(self) -> None:
-        # Its own session: Ctrl-C reaches only us, and we stop the children in order.
-        self.process = subprocess.Popen(
-            self.args, env=self.env, start_new_session=True, preexec_fn=die_with_parent
-        )
-        self.started_at = time.monotonic()
-
-    def stop(self, timeout: float) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            print(f"comments: {self.name} did not stop in {timeout:.0f}s; killing it", flush=True)
-            self.process.kill()
-            self.process.wait()
 
 
 def local_environment(data_dir: Path) -> dict[str, str]:
@@ -90,7 +58,59 @@ def up(
     webhook_workers: int = 1,
     api_processes: int = 1,
 ) -> int:
+    """Run the service from `data_dir` until asked to stop; 0, or 1 if it had to stop."""
+    lock = lock_data_dir(data_dir)
+    if lock is None:
+        return 1
+    with lock:
+        return _up(host, port, workers, data_dir, webhook_workers, api_processes, lock.fileno())
+
+
+def lock_data_dir(data_dir: Path) -> TextIO | None:
+    """An exclusive lock on `data_dir`, held while the returned file is open (the kernel drops
+    it when this process ends, however it ends); None, with a message, if another process
+    holds it. Taken before anything in the directory is read or written: a second `comments
+    up` on it would start a second Valkey on the same files and undo the first one's setup."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    lock = (data_dir / LOCK_FILE).open("a+")  # "a+": a refused lock must not empty the file
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip()
+        lock.close()
+        print(
+            f"comments up: {data_dir} is in use by another `comments up` ({_who(holder)}); "
+            "stop that one first, or give this one another --data-dir",
+            file=sys.stderr,
+            flush=True,
+        )
+        return None
+    lock.truncate(0)
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
+
+
+def _who(pid: str) -> str:
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return f"pid {pid}, which has exited: its Valkey is still stopping"
+    except (ValueError, OSError):  # no pid written yet, or not ours to signal
+        pass
+    return f"pid {pid or '?'}"
+
+
+def _up(
+    host: str | None,
+    port: int | None,
+    workers: int,
+    data_dir: Path,
+    webhook_workers: int,
+    api_processes: int,
+    lock: int,
+) -> int:
     env = dict(os.environ, COMMENTS_SECRET=_secret(data_dir))
     if host:
         env["COMMENTS_HOST"] = host
@@ -98,7 +118,8 @@ def up(
         env["COMMENTS_PORT"] = str(port)
     server = None
     if "REDIS_URL" not in env:
-        server = embedded_redis.start(data_dir / "valkey")
+        # Valkey holds the lock too: killed with us, it still writes its files as it stops.
+        server = embedded_redis.start(data_dir / "valkey", keep=[lock])
         env["REDIS_URL"] = server.url
         print(f"comments: Valkey on {server.url}, files in {server.data_dir}", flush=True)
     # Every process writes its metrics here; the API's /metrics shows them all.
@@ -125,60 +146,13 @@ def up(
         return None
 
     try:
-        return supervise([api, *pool], stopping, check)
+        return 1 if supervise([api, *pool], stopping, check) else 0
     finally:
         api.stop(timeout=API_STOP_TIMEOUT)
         stop_all(pool, WORKER_STOP_TIMEOUT)
         if server:
             server.stop()
         (data_dir / SERVICE_ENV).unlink(missing_ok=True)
-
-
-def stop_on_signals() -> Callable[[], bool]:
-    """From now on SIGINT and SIGTERM only ask to stop; the returned function tells if asked."""
-    asked = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        asked.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    return asked.is_set
-
-
-def supervise(
-    children: list[Child], stopping: Callable[[], bool], check: Callable[[], int | None]
-) -> int:
-    """Start the children and keep them running until `stopping()`: one that crashes is
-    restarted, one that fails as it starts stops everything (1), as does `check` returning a
-    code. The caller stops the children after."""
-    for child in children:
-        child.start()
-    while not stopping():
-        if (code := check()) is not None:
-            return code
-        for child in children:
-            assert child.process is not None
-            code = child.process.poll()
-            if code is not None and not stopping():
-                if time.monotonic() - child.started_at < STARTUP_GRACE:
-                    print(f"comments: {child.name} failed to start ({code}); stopping", flush=True)
-                    return 1
-                print(f"comments: {child.name} exited ({code}); restarting", flush=True)
-                time.sleep(RESTART_DELAY)
-                child.start()
-        time.sleep(0.2)
-    print("comments: stopping", flush=True)
-    return 0
-
-
-def stop_all(children: list[Child], timeout: float) -> None:
-    """SIGTERM to all at once, then wait for each."""
-    for child in children:
-        if child.process and child.process.poll() is None:
-            child.process.terminate()
-    for child in children:
-        child.stop(timeout)
 
 
 class _Reconciler:

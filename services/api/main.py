@@ -8,12 +8,12 @@ import os
 import shutil
 import sys
 import tempfile
-from pathlib import Path
 
 from aiohttp import web
 
 from services.api.app import create_app
 from services.api.requests import AccessLogger
+from services.children import EX_CONFIG, Child, stop_all, stop_on_signals, supervise
 from services.core.settings import Settings
 
 SHUTDOWN_TIMEOUT = 10.0
@@ -37,7 +37,9 @@ def run(settings: Settings, *, reuse_port: bool = False) -> None:
             print=lambda message: print(message, flush=True),
         )
     except OSError as e:
-        sys.exit(f"comments api: cannot listen on {settings.host}:{settings.port}: {e.strerror}")
+        print(f"comments api: cannot listen on {settings.host}:{settings.port}: {e.strerror}",
+              file=sys.stderr, flush=True)  # fmt: skip
+        sys.exit(EX_CONFIG)  # a supervisor restarting it would only fail again
 
 
 async def _settle_garbage_collector(app: web.Application) -> None:
@@ -51,14 +53,15 @@ async def _settle_garbage_collector(app: web.Application) -> None:
 def run_pool(settings: Settings, processes: int) -> int:
     """`processes` API processes on one port (SO_REUSEPORT: the kernel spreads connections),
     restarted if they crash, stopped together; their metrics summed at any one's /metrics."""
-    from services.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
-    from services.supervisor import API_STOP_TIMEOUT, Child, stop_all, stop_on_signals, supervise
+    from services.metrics import MULTIPROC_ENV
+    from services.supervisor import API_STOP_TIMEOUT
 
     env = dict(os.environ, COMMENTS_HOST=settings.host, COMMENTS_PORT=str(settings.port))
     made = None
+    # A directory given to us is emptied by whoever gave it: under `comments up`, workers
+    # write there too, and a restarted pool must not wipe their samples.
     if not env.get(MULTIPROC_ENV):
         made = env[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="comments-api-metrics-")
-    prepare_multiprocess_dir(Path(env[MULTIPROC_ENV]))
     command = [sys.executable, "-m", "services", "api", "--reuse-port"]
     children = [Child(f"api-{i + 1}", command, env) for i in range(processes)]
     stopping = stop_on_signals()

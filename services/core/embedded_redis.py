@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,11 +64,14 @@ class EmbeddedServer:
                 self.process.wait()
 
 
-def start(data_dir: Path, *, durable: bool = True, port: int | None = None) -> EmbeddedServer:
+def start(
+    data_dir: Path, *, durable: bool = True, port: int | None = None, keep: Sequence[int] = ()
+) -> EmbeddedServer:
     """Start a server on loopback with its files in `data_dir`; return once it answers PING.
 
     `durable` turns on the append-only file (fsync every second) as production should run;
-    tests turn it off for speed.
+    tests turn it off for speed. The server inherits the file descriptors in `keep`: a lock
+    on `data_dir` then lasts until the server has exited too.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     for _ in range(3):
@@ -85,7 +89,11 @@ def start(data_dir: Path, *, durable: bool = True, port: int | None = None) -> E
         ]  # fmt: skip
         # Its own session: a Ctrl-C in the terminal must not stop it before the workers finish.
         process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent
+            args,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+            pass_fds=keep,
         )
         server = EmbeddedServer(process, chosen, data_dir)
         if _wait_until_up(server):

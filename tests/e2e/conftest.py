@@ -19,9 +19,9 @@ from tests.e2e.client import request, wait_for
 
 
 @contextmanager
-def running_service(tmp_path: Path, **environ: str) -> Iterator[tuple[str, Any, Path]]:
-    """`comments up` on a free port, with `environ` added to its environment; yields its
-    base URL, process and data directory, and stops it after."""
+def running_service(tmp_path: Path, *args: str, **environ: str) -> Iterator[tuple[str, Any, Path]]:
+    """`comments up` on a free port, with `args` added to its command line and `environ` to
+    its environment; yields its base URL, process and data directory, and stops it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
     env["COMMENTS_AUDIT_RATE"] = "0"  # no random audit sample: the tests know each verdict
@@ -30,7 +30,7 @@ def running_service(tmp_path: Path, **environ: str) -> Iterator[tuple[str, Any, 
     with open(tmp_path / "up.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "services", "up", "--port", str(port), "--workers", "2",
-             "--data-dir", str(tmp_path / "data")],
+             "--data-dir", str(tmp_path / "data"), *args],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -45,6 +45,17 @@ def running_service(tmp_path: Path, **environ: str) -> Iterator[tuple[str, Any, 
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def child_processes(pid: int) -> dict[int, list[bytes]]:
+    """The processes `pid` started, with their command lines."""
+    found = {}
+    for child in map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()):
+        try:
+            found[child] = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[:-1]
+        except FileNotFoundError:
+            continue
+    return found
 
 
 @pytest.fixture

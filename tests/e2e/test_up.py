@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from services.core.embedded_redis import free_port
 from services.core.signing import verify
 from tests.e2e.client import authed, comments_cli, final_status, post, request, wait_for
+from tests.e2e.conftest import child_processes, running_service
 from tests.receiver import Receiver
 
 
@@ -138,3 +140,83 @@ def test_up_delivers_signed_webhooks(service: Any, receiver: Receiver) -> None:
     assert b"grace@example.org" not in body
     shown = authed("GET", f"{base}/v1/webhooks/{webhook['id']}", admin)[1]
     assert [d["status"] for d in shown["deliveries"]] == [200]
+
+
+def test_a_second_up_on_the_same_data_dir_refuses_at_once_and_touches_nothing(
+    service: Any,
+) -> None:
+    base, process, data_dir = service
+    assert final_status(base, post(base, "Before the second one."))["status"] == "published"
+    service_env = (data_dir / "service.env").read_text()
+    samples = {p.name for p in (data_dir / "metrics").glob("*.db")}
+    assert samples
+
+    second = comments_up(data_dir)
+    assert second.returncode == 1
+    [message] = second.stderr.splitlines()
+    assert f"in use by another `comments up` (pid {process.pid})" in message
+    assert second.stdout == ""
+
+    # The first one's files, Valkey, metrics and commands are as they were, and it works on.
+    assert (data_dir / "service.env").read_text() == service_env
+    assert samples <= {p.name for p in (data_dir / "metrics").glob("*.db")}
+    server_log = (data_dir / "valkey" / "server.log").read_text()
+    assert server_log.count("Ready to accept connections") == 1, server_log
+    status = comments_cli(data_dir, "status")
+    assert status.returncode == 0 and "workers: 3" in status.stdout, status.stderr
+    assert final_status(base, post(base, "After the second one.", "b@x.org"))["status"] == (
+        "published"
+    )
+    metrics = request_text(f"{base}/metrics")
+    assert 'comments_submissions_total{outcome="accepted"} 2.0' in metrics
+
+
+def test_status_without_a_reachable_service_says_so_in_one_line(tmp_path: Path) -> None:
+    # What a `comments up` killed with SIGKILL leaves behind: its address, nothing on it.
+    (tmp_path / "secret").write_text("0" * 64)
+    (tmp_path / "service.env").write_text(f"REDIS_URL=redis://127.0.0.1:{free_port()}/0\n")
+    result = comments_cli(tmp_path, "status")
+    assert result.returncode == 1
+    [message] = result.stderr.splitlines()
+    assert message.startswith("comments status: Error 111 connecting to 127.0.0.1:"), message
+    assert f"Is a `comments up` running from {tmp_path}?" in message
+
+
+def comments_up(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Another `comments up` on `data_dir` (on a port of its own), run to its end."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
+    return subprocess.run(
+        [sys.executable, "-m", "services", "up", "--port", str(free_port()), "--workers", "1",
+         "--data-dir", str(data_dir)],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+
+
+def request_text(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode())
+
+
+def test_a_killed_ups_valkey_keeps_the_data_dir_until_it_has_stopped(tmp_path: Path) -> None:
+    with running_service(tmp_path) as (base, process, data_dir):
+        kept = post(base, "Written before the kill.")
+        assert final_status(base, kept)["status"] == "published"
+        [valkey] = [p for p, args in child_processes(process.pid).items()
+                    if "valkey" in args[0].decode()]  # fmt: skip
+        # A Valkey slow to stop: it writes its append-only file as it exits.
+        os.kill(valkey, signal.SIGSTOP)
+        process.kill()
+        process.wait()
+        try:
+            second = comments_up(data_dir)
+            assert second.returncode == 1
+            [message] = second.stderr.splitlines()
+            assert f"pid {process.pid}, which has exited: its Valkey is still stopping" in message
+            assert second.stdout == ""
+        finally:
+            os.kill(valkey, signal.SIGCONT)
+        wait_for(lambda: not Path(f"/proc/{valkey}").exists(), 15, "the old Valkey to stop")
+    with running_service(tmp_path) as (base, process, data_dir):
+        assert request("GET", base + kept["links"]["self"])[1]["status"] == "published"
