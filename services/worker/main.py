@@ -6,8 +6,10 @@ from __future__ import annotations
 import gc
 import os
 import socket
+import time
 
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
@@ -78,6 +80,7 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
     """Work until SIGTERM or SIGINT, which finish the current job first (RQ's warm shutdown).
     A webhook worker also runs the dispatcher that turns events into deliveries."""
     worker = build_worker(settings, queue)
+    wait_for_redis(worker.connection)
     warn_about_config(current().redis)
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
@@ -87,6 +90,23 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
 
         Dispatcher(settings, worker.name).start()
     worker.work(burst=burst, with_scheduler=True, logging_level=rq_log_level(settings))
+
+
+def wait_for_redis(redis: Redis, wait: float = 30.0) -> None:
+    """Return once Redis answers, waiting up to `wait` seconds as the API does: containers
+    start together, and a worker that exits at once on a short outage only loops."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            redis.ping()
+            return
+        except (RedisConnectionError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            log.warning(
+                "waiting for Redis at %s", redis.connection_pool.connection_kwargs.get("host")
+            )
+            time.sleep(1)
 
 
 def warn_about_config(redis: Redis) -> None:
