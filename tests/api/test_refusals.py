@@ -150,3 +150,28 @@ async def test_an_undecodable_origin_is_not_echoed(
     answer = await exchange(client, raw)
     assert answer.status == 200
     assert "access-control-allow-origin" not in answer.headers
+
+
+async def test_an_undecodable_forwarded_for_is_skipped(
+    aiohttp_client: Any, settings: Settings, redis: Redis
+) -> None:
+    trusted = replace(settings, trusted_proxies=("127.0.0.1/32",))
+    client = await aiohttp_client(ServiceTestServer(create_app(trusted)))
+    body = json.dumps(valid_submission()).encode()
+    raw = request(
+        b"X-Forwarded-For: \xff\xfe, 203.0.113.9",
+        b"Content-Type: application/json",
+        b"Content-Length: %d" % len(body),
+        method=b"POST",
+        path=URL,
+    )
+    answer = await exchange(client, raw + b"\r\n\r\n" + body)
+    assert answer.status == 202, answer
+    junk = request(b"X-Forwarded-For: \xff", method=b"POST", path=URL)
+    answer = await exchange(
+        client,
+        junk
+        + b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        + body.replace(b"ada@", b"bob@"),
+    )
+    assert answer.status == 202, answer
