@@ -15,7 +15,7 @@ from redis import Redis
 
 from services.api.app import create_app
 from services.core.settings import Settings
-from tests.helpers import ServiceTestServer, dump, valid_submission
+from tests.helpers import ServiceTestServer, dump, token, valid_submission
 
 URL = b"/v1/articles/a1/comments"
 
@@ -175,3 +175,16 @@ async def test_an_undecodable_forwarded_for_is_skipped(
         + body.replace(b"ada@", b"bob@"),
     )
     assert answer.status == 202, answer
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/articles/a1/comments", "/v1/moderation/queue", "/v1/moderation/audit"],
+)
+async def test_a_limit_of_5000_digits_is_400(client: TestClient, redis: Redis, path: str) -> None:
+    moderator = token(redis, "moderator")
+    before = dump(redis)
+    response = await client.get(f"{path}?limit={'9' * 5000}", headers=moderator)
+    assert response.status == 400
+    assert (await response.json(content_type=None))["errors"][0]["pointer"] == "limit"
+    assert dump(redis) == before
