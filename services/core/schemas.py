@@ -120,6 +120,8 @@ def _explain(error: ValidationError) -> Iterable[tuple[str, str]]:
     elif keyword in {"minimum", "maximum"}:
         yield where, f"must be at {'least' if keyword == 'minimum' else 'most'} {value}"
     elif keyword in {"pattern", "format"} and "errorMessage" in schema:
-        yield where, schema["errorMessage"]
+        # One message for the field, or one per keyword (ajv-errors' convention).
+        message = schema["errorMessage"]
+        yield where, message[keyword] if isinstance(message, dict) else message
     else:
         yield where, error.message
