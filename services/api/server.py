@@ -66,6 +66,8 @@ def refusal_detail(exc: BaseException | None) -> str:
     if isinstance(exc, InvalidHeader):
         return "A header is malformed."
     if isinstance(exc, BadHttpMethod):
+        if "HTTPS" in exc.message:  # a TLS handshake: the first bytes are not a method
+            return "This port speaks plain HTTP, not HTTPS."
         return "The request method is not a valid HTTP method."
     if isinstance(exc, BadStatusLine):
         return "The request line is not HTTP/1.x."

@@ -73,8 +73,9 @@ def request(*headers: bytes, method: bytes = b"GET", path: bytes = b"/healthz") 
         ),
         (request(b"X-Nul: a\x00b") + b"\r\n\r\n", "Invalid header value char"),
         (b"G(T /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "not a valid HTTP method"),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", "not HTTPS"),
     ],
-    ids=["request-line", "header", "many-headers", "length-and-chunked", "nul", "method"],
+    ids=["request-line", "header", "many-headers", "length-and-chunked", "nul", "method", "tls"],
 )
 async def test_the_parser_refusals_are_problems(
     client: TestClient, redis: Redis, raw: bytes, detail: str
