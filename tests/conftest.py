@@ -15,6 +15,7 @@ from services.api.app import create_app
 from services.core import embedded_redis
 from services.core.rules import Rules
 from services.core.settings import Settings
+from tests.helpers import ServiceTestServer
 
 pytest_plugins = ["tests.receiver"]  # the `receiver` fixture: a webhook endpoint
 
@@ -57,8 +58,8 @@ def settings(redis_url: str) -> Settings:
 
 @pytest.fixture
 async def client(aiohttp_client, settings: Settings) -> AsyncIterator[TestClient]:  # type: ignore[no-untyped-def]
-    """The real API over real HTTP on a local port."""
-    yield await aiohttp_client(create_app(settings))
+    """The real API over real HTTP on a local port, on the production runner."""
+    yield await aiohttp_client(ServiceTestServer(create_app(settings)))
 
 
 @pytest.fixture

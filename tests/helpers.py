@@ -5,7 +5,19 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from redis import ConnectionPool, Redis
+
+from services.api.server import ServiceRunner
+
+
+class ServiceTestServer(TestServer):
+    """A test server on the runner `comments api` uses, so aiohttp's own refusals are
+    answered as in production."""
+
+    async def _make_runner(self, **kwargs: Any) -> web.AppRunner:
+        return ServiceRunner(self.app, **kwargs)
 
 
 def _text(value: bytes) -> str:

@@ -108,7 +108,8 @@ def _page(request: web.Request) -> tuple[str, int, int]:
     if view not in {"flat", "tree"}:
         errors.append(FieldError("view", "must be flat or tree"))
     raw_limit = request.query.get("limit", str(DEFAULT_LIMIT))
-    if raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT:
+    digits = raw_limit.isascii() and raw_limit.isdigit() and len(raw_limit) <= 9
+    if digits and 1 <= int(raw_limit) <= MAX_LIMIT:
         limit = int(raw_limit)
     else:
         errors.append(FieldError("limit", f"must be a whole number from 1 to {MAX_LIMIT}"))

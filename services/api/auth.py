@@ -35,8 +35,9 @@ async def identify(request: web.Request) -> Identity | None:
     scheme, _, token = header.partition(" ")
     if not header:
         return None
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
+    # A token is ASCII (RFC 6750's b64token); other bytes arrive as undecodable text.
+    if scheme.lower() != "bearer" or not token.strip() or not header.isascii():
+        raise Unauthorized("Send the token as `Authorization: Bearer <token>`, in ASCII.")
     name, role = await request.app[REDIS].hmget(
         keys.access_token(token_hash(token.strip())), ["name", "role"]
     )

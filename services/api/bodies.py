@@ -28,14 +28,17 @@ smaller and a setting."""
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
-    """The body, or 413 when it is longer than `limit` bytes (checked before reading when the
-    length is declared)."""
+    """The body, or 413 as soon as it is longer than `limit` bytes: before reading when its
+    length is declared, and while it streams when it is chunked, so no more than `limit`
+    bytes (and one chunk) are ever held."""
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"The body is {request.content_length} bytes; at most {limit}.")
-    body = await request.read()
-    if len(body) > limit:
-        raise PayloadTooLarge(f"The body is over {limit} bytes.")
-    return body
+    body = bytearray()
+    async for chunk in request.content.iter_any():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The body is over {limit} bytes.")
+    return bytes(body)
 
 
 async def json_body(request: web.Request, schema: str) -> dict[str, Any]:

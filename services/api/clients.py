@@ -15,12 +15,16 @@ def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(t.strip(), strict=False) for t in trusted if t.strip())
 
 
-def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address(address.strip())
+        return ipaddress.ip_address(address.strip())
     except ValueError:
-        return False
-    return any(ip in network for network in networks)
+        return None
+
+
+def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def client_address(request: web.Request, trusted: tuple[str, ...]) -> str:
@@ -30,7 +34,10 @@ def client_address(request: web.Request, trusted: tuple[str, ...]) -> str:
     networks = _networks(trusted)
     if not networks or not _is_trusted(remote, networks):
         return remote
-    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+    # Entries that are not addresses (junk a client sent, bytes that are not even UTF-8) are
+    # no one's address: skipped.
+    forwarded = request.headers.get("X-Forwarded-For", "").split(",")
+    hops = [h.strip() for h in forwarded if _ip(h) is not None]
     for hop in reversed(hops):
         if not _is_trusted(hop, networks):
             return hop

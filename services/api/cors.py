@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from services.api.state import SETTINGS
+from services.core.errors import Forbidden
 
 PUBLIC_PREFIXES = ("/v1/articles/", "/v1/comments/")
 ALLOWED_HEADERS = "Content-Type, Authorization, Idempotency-Key, Last-Event-ID, If-None-Match"
@@ -25,7 +26,7 @@ async def preflight(request: web.Request, handler: Handler) -> web.StreamRespons
         and "Access-Control-Request-Method" in request.headers
     ):
         if not _allowed(request, origin):
-            return web.Response(status=403, text="origin not allowed\n")
+            raise Forbidden(f"Cross-origin requests from {origin[:200]!r} are not allowed here.")
         return web.Response(
             status=204,
             headers={
@@ -59,4 +60,5 @@ async def allow_origin(request: web.Request, response: web.StreamResponse) -> No
 def _allowed(request: web.Request, origin: str) -> bool:
     configured = request.app[SETTINGS].cors_origins
     public = request.path.startswith(PUBLIC_PREFIXES)
-    return public and ("*" in configured or origin.rstrip("/") in configured)
+    # An origin is ASCII (hosts in punycode): anything else is not one to echo back.
+    return public and origin.isascii() and ("*" in configured or origin.rstrip("/") in configured)

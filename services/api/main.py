@@ -13,6 +13,7 @@ from aiohttp import web
 
 from services.api.app import create_app
 from services.api.requests import AccessLogger
+from services.api.server import serve
 from services.children import EX_CONFIG, Child, stop_all, stop_on_signals, supervise
 from services.core.settings import Settings
 
@@ -26,15 +27,15 @@ def run(settings: Settings, *, reuse_port: bool = False) -> None:
     app = create_app(settings)
     app.on_startup.append(_settle_garbage_collector)
     try:
-        web.run_app(
+        serve(
             app,
-            host=settings.host,
-            port=settings.port,
-            reuse_port=reuse_port or None,
+            settings.host,
+            settings.port,
+            reuse_port=reuse_port,
             shutdown_timeout=SHUTDOWN_TIMEOUT,
+            announce=lambda message: print(message, flush=True),
             access_log_class=AccessLogger,
             access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
-            print=lambda message: print(message, flush=True),
         )
     except OSError as e:
         print(f"comments api: cannot listen on {settings.host}:{settings.port}: {e.strerror}",

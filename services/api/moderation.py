@@ -212,7 +212,7 @@ def _matches(record: dict[str, str], state: State, article_id: str, reason: str)
 
 def _limit(request: web.Request) -> int:
     raw = request.query.get("limit", str(DEFAULT_LIMIT))
-    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= MAX_LIMIT:
         return int(raw)
     raise InvalidQuery(
         "The query string is not valid.",

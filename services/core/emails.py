@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from services.core.mailbox import mailbox
+
 
 def email_hash(secret: bytes, address: str) -> str:
-    """HMAC-SHA256 of the address, trimmed and lower-cased, so one person hashes one way."""
-    return keyed_hash(secret, address.strip().lower())
+    """HMAC-SHA256 of the address's mailbox (trimmed, lower-cased, a provider's `+tags` and
+    Gmail's dots folded: see `mailbox`), so one person hashes one way."""
+    return keyed_hash(secret, mailbox(address))
 
 
 def keyed_hash(secret: bytes, value: str) -> str:

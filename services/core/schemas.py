@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -14,6 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 
 from services.core.errors import FieldError
+from services.core.names import has_visible
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -31,6 +33,11 @@ format_checker = FormatChecker(formats=())
 @format_checker.checks("email")
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
+
+
+@format_checker.checks("display-name")
+def _is_display_name(value: object) -> bool:
+    return not isinstance(value, str) or has_visible(value)
 
 
 @format_checker.checks("uri")
@@ -102,13 +109,19 @@ def _explain(error: ValidationError) -> Iterable[tuple[str, str]]:
         for name in instance:
             if name not in known:
                 yield _pointer([*error.absolute_path, name]), "is not an accepted field"
+    elif keyword == "type" and isinstance(instance, float) and not math.isfinite(instance):
+        yield where, "is too large a number"  # more digits than any integer field takes
     elif keyword == "type":
         yield where, f"must be of type {value if isinstance(value, str) else ' or '.join(value)}"
     elif keyword == "minLength":
         yield where, "must not be empty" if value == 1 else f"must be at least {value} characters"
     elif keyword == "maxLength":
         yield where, f"must be at most {value} characters"
+    elif keyword in {"minimum", "maximum"}:
+        yield where, f"must be at {'least' if keyword == 'minimum' else 'most'} {value}"
     elif keyword in {"pattern", "format"} and "errorMessage" in schema:
-        yield where, schema["errorMessage"]
+        # One message for the field, or one per keyword (ajv-errors' convention).
+        message = schema["errorMessage"]
+        yield where, message[keyword] if isinstance(message, dict) else message
     else:
         yield where, error.message

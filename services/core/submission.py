@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from services.core.errors import FieldError, InvalidSubmission, MalformedBody
+from services.core.names import normalize_name
 from services.core.schemas import field_errors, validator
 
 SCHEMA = "comment-submission.schema.json"
@@ -43,7 +45,7 @@ class Submission:
 def decode_json(body: bytes) -> Any:
     text = _decode_text(body)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as e:
         raise MalformedBody(f"The body is not valid JSON: {e}") from e
     except RecursionError as e:
@@ -82,14 +84,25 @@ def decode_form(body: bytes) -> dict[str, Any]:
     return document
 
 
-def _form_integer(value: str) -> int | str:
+def _integer(digits: str) -> int | float:
+    """An integer, or a float (infinite past about 300 digits) for one with more digits than
+    Python converts (RFC 8259 lets a parser approximate): the schema then names the field."""
+    if len(digits) <= sys.get_int_max_str_digits():
+        return int(digits)
+    return float(digits)
+
+
+def _form_integer(value: str) -> int | float | str:
     # A form sends text; the schema checks the number, and names the field if it is not one.
-    return int(value) if value.strip().isdigit() and len(value) < 16 else value
+    # ASCII digits only: "²³" and "٣" are digits to str.isdigit, not numbers a form sends.
+    digits = value.strip()
+    return _integer(digits) if digits.isascii() and digits.isdigit() else value
 
 
 def parse(document: Any) -> Submission:
     """Trim every string, validate against the schema, and name every failing field at once."""
     document = _trimmed(document)
+    _check_strings(document)
     errors = field_errors(validator(SCHEMA).iter_errors(document))
     if errors:
         raise InvalidSubmission(
@@ -97,12 +110,6 @@ def parse(document: Any) -> Submission:
             errors=errors,
         )
     author = document["author"]
-    for pointer, value in [
-        ("/author/name", author["name"]),
-        ("/author/url", author.get("url", "")),
-        ("/content", document["content"]),
-    ]:
-        _check_text(value, pointer)
     return Submission(
         name=author["name"],
         email=author["email"],
@@ -122,20 +129,33 @@ def _decode_text(body: bytes) -> str:
         raise MalformedBody(f"The body is not valid UTF-8: {e.reason} at byte {e.start}.") from e
 
 
-def _check_text(value: str, where: str) -> None:
-    # JSON escapes can spell lone surrogates ("\\ud800"), which no storage or output can encode.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise MalformedBody(f"{where} holds text that is not valid Unicode.") from e
+def _check_strings(document: Any) -> None:
+    """JSON escapes can spell lone surrogates ("\\ud800"), which no storage or output can
+    encode: refused in every field, the honeypot's too, before the schema looks."""
+    if not isinstance(document, dict):
+        return
+    author = document.get("author")
+    fields = [(f"/{k}", v) for k, v in document.items()]
+    if isinstance(author, dict):
+        fields += [(f"/author/{k}", v) for k, v in author.items()]
+    for where, value in fields:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise MalformedBody(f"{where} holds text that is not valid Unicode.") from e
 
 
 def _trimmed(document: Any) -> Any:
-    """Trim the strings the schema knows; anything else is left for the schema to refuse."""
+    """Trim the strings the schema knows, and normalise the name (see `names`); anything else
+    is left for the schema to refuse."""
     if not isinstance(document, dict):
         return document
     trimmed = {k: v.strip() if isinstance(v, str) else v for k, v in document.items()}
     author = trimmed.get("author")
     if isinstance(author, dict):
-        trimmed["author"] = {k: v.strip() if isinstance(v, str) else v for k, v in author.items()}
+        author = {k: v.strip() if isinstance(v, str) else v for k, v in author.items()}
+        if isinstance(author.get("name"), str):
+            author["name"] = normalize_name(author["name"])
+        trimmed["author"] = author
     return trimmed

@@ -258,6 +258,7 @@ async def test_cors_answers_only_configured_origins(aiohttp_client, settings) ->
     assert "Content-Type" in ok.headers["Access-Control-Allow-Headers"]
     refused = await client.options(URL, headers={**preflight, "Origin": "https://evil.example"})
     assert refused.status == 403
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
     assert "Access-Control-Allow-Origin" not in refused.headers
     posted = await client.post(
         URL, json=valid_submission(), headers={"Origin": "https://news.example"}

@@ -49,6 +49,8 @@ async def test_a_moderator_works_the_queue_in_the_browser(
         f"<img src=x onerror=alert(1)> buy now {LINKS}"
     )
     assert await page.locator("#queue img").count() == 0
+    # Names are isolated (<bdi>): an override in one cannot reorder the row around it.
+    assert await items.nth(1).locator("bdi.author").inner_text() == "Reader 2"
     assert "links: 3 links, more than 2" in await items.nth(0).locator(".reasons").inner_text()
 
     # Approve the first with the mouse, mark the second spam with the keyboard.

@@ -112,6 +112,8 @@ async def test_a_reader_replies_through_the_widget_and_another_tab_sees_it_live(
         await expect(grace.get_by_role("link", name="Grace")).to_have_attribute(
             "href", "https://grace.example"
         )
+        # The name is isolated: an override or a right-to-left name cannot reorder the page.
+        await expect(grace.locator("bdi.lar-name")).to_have_text("Grace")
         assert await reader.evaluate("window.neverReloaded") is True
         await expect(writer.locator(".lar-status")).to_have_text(
             "Your comment is published.", timeout=10_000

@@ -24,6 +24,13 @@
     return node;
   }
 
+  // A name is shown in a <bdi> (isolated, its direction from its own first letter): whatever
+  // direction its script runs, or a stray override it carries, it cannot reorder the text
+  // around it (Trojan Source, CVE-2021-42574).
+  function nameOf(comment) {
+    return el("bdi", { class: "lar-name", text: comment.author.name });
+  }
+
   function safeUrl(url) {
     return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
   }
@@ -204,8 +211,8 @@
     render(comment, pending) {
       const site = safeUrl(comment.author.url);
       const name = site
-        ? el("a", { href: site, rel: "nofollow ugc noopener", text: comment.author.name })
-        : el("span", { text: comment.author.name });
+        ? el("a", { href: site, rel: "nofollow ugc noopener" }, [nameOf(comment)])
+        : nameOf(comment);
       const meta = el("header", { class: "lar-meta" }, [
         el("strong", { class: "lar-author" }, [name]),
         when(comment.published_at || comment.created_at),
@@ -238,7 +245,7 @@
     replyTo(comment) {
       this.parentId = comment.id;
       this.replying.replaceChildren(
-        el("span", { text: `Replying to ${comment.author.name}. ` }),
+        el("span", {}, ["Replying to ", nameOf(comment), ". "]),
         (() => {
           const cancel = el("button", { type: "button", class: "lar-cancel", text: "Cancel reply" });
           cancel.addEventListener("click", () => {
