@@ -19,7 +19,7 @@ from redis.exceptions import WatchError
 from services.core import keys, logs
 from services.core.comment import PUBLIC_FIELDS, State, now_iso, public_view
 from services.core.decisions import tokens_of
-from services.core.emails import email_hash
+from services.core.emails import email_hashes
 from services.core.transitions import ARTICLE_EVENTS_MAXLEN, AUDIT_MAXLEN, EVENTS_MAXLEN
 
 log = logs.get(__name__)
@@ -56,8 +56,16 @@ def erase_email(redis: Redis, secret: bytes, address: str, actor: str, reason: s
     comments (withdrawn from their articles, with `comment.removed` events), the events that
     carried them, what the filter learned from them, the author's counts, limits, duplicate
     marks and bans. An audit entry records the erasure, without the address or its hash."""
-    hashed = email_hash(secret, address)
     erasure = Erasure()
+    for hashed in email_hashes(secret, address):
+        _erase_author(redis, hashed, erasure)
+    _audit(redis, {"action": "erase", "actor": actor, "reason": reason,
+                   "comments": erasure.comments, "published": erasure.published})  # fmt: skip
+    log.warning("author.erased", comments=erasure.comments, published=erasure.published)
+    return erasure
+
+
+def _erase_author(redis: Redis, hashed: str, erasure: Erasure) -> None:
     ids: set[str] = redis.smembers(keys.author_comments(hashed))  # type: ignore[assignment]
     for comment_id in sorted(ids):
         published, article_id = _remove_comment(redis, comment_id, withdraw=True)
@@ -77,10 +85,6 @@ def erase_email(redis: Redis, secret: bytes, address: str, actor: str, reason: s
                    keys.ban("author", hashed)]  # fmt: skip
     author_keys += list(redis.scan_iter(match=keys.duplicate("*", hashed, "*"), count=1000))
     redis.delete(*author_keys)
-    _audit(redis, {"action": "erase", "actor": actor, "reason": reason,
-                   "comments": erasure.comments, "published": erasure.published})  # fmt: skip
-    log.warning("author.erased", comments=erasure.comments, published=erasure.published)
-    return erasure
 
 
 def purge(redis: Redis, older_than_days: int, now: float | None = None) -> int:

@@ -11,7 +11,7 @@ from redis import Redis
 
 from services import lifecycle
 from services.core import keys
-from services.core.emails import email_hash
+from services.core.emails import email_hash, keyed_hash
 from services.core.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.helpers import dump, moderate_all, token, valid_submission
@@ -125,3 +125,18 @@ async def test_an_article_exports_as_its_readers_see_it(
     assert [c["id"] for c in exported] == ids
     assert exported == listed
     assert "bob@example.com" not in json.dumps(exported)
+
+
+async def test_erasing_finds_comments_kept_under_the_hash_before_mailboxes_were_folded(
+    client: TestClient, redis: Redis, settings: Settings
+) -> None:
+    address = "Ada.L+news@gmail.com"
+    comment_id = await post(client, "a1", {"name": "Ada", "email": address}, ADA_TEXTS[0])
+    moderate_all(settings)
+    # As a comment stored before folding was: under the hash of the address as written.
+    old = keyed_hash(TEST_SECRET, address.lower())
+    redis.rename(keys.author_comments(email_hash(TEST_SECRET, address)), keys.author_comments(old))
+    redis.hset(keys.comment(comment_id), "email_hash", old)
+    erasure = lifecycle.erase_email(redis, TEST_SECRET, address, actor="ops")
+    assert erasure.comments == 1
+    assert not redis.exists(keys.comment(comment_id))

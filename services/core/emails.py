@@ -14,6 +14,15 @@ def email_hash(secret: bytes, address: str) -> str:
     return keyed_hash(secret, mailbox(address))
 
 
+def email_hashes(secret: bytes, address: str) -> list[str]:
+    """Every hash this address was ever kept under: its mailbox's, and the address's own
+    (trimmed and lower-cased), under which comments sent before `+tags` and dots were
+    folded are stored."""
+    return list(
+        dict.fromkeys([email_hash(secret, address), keyed_hash(secret, address.strip().lower())])
+    )
+
+
 def keyed_hash(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
 
