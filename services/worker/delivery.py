@@ -66,7 +66,14 @@ def post(url: str, body: bytes, headers: dict[str, str], policy: Policy, timeout
         return Answer(None, f"refused: {e}", refused=True)
     except OSError as e:
         return Answer(None, f"{url}: {e}")
-    connection = _Pinned(target, found, timeout)
+    return send(target, found, body, headers, timeout)
+
+
+def send(
+    target: Target, pinned: list[Address], body: bytes, headers: dict[str, str], timeout: float
+) -> Answer:
+    """POST to `target` through a connection to one of the `pinned` addresses, in order."""
+    connection = _Pinned(target, pinned, timeout)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         return Answer(connection.getresponse().status)
