@@ -68,18 +68,21 @@ def _reached(address: Address) -> Address:
     return address
 
 
-def _embedded(address: Address) -> list[Address]:
-    """The address, and any IPv4 address it carries (mapped, 6to4, Teredo, NAT64): each
-    must be one a delivery may go to."""
-    found: list[Address] = [address, _reached(address)]
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.sixtofour:
-            found.append(address.sixtofour)
-        if address.teredo:
-            found.extend(address.teredo)
-        if address in NAT64 or address in IPV4_COMPATIBLE:
-            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
+def _forms(address: Address) -> list[Address]:
+    """What to judge the address by: an IPv4-mapped one by the IPv4 address it reaches;
+    one that carries an IPv4 address (6to4, Teredo, NAT64, IPv4-compatible) by that address,
+    then by itself."""
+    reached = _reached(address)
+    if reached is not address or not isinstance(address, ipaddress.IPv6Address):
+        return [reached]
+    carried: list[Address] = []
+    if address.sixtofour:
+        carried.append(address.sixtofour)
+    if address.teredo:
+        carried.extend(address.teredo)
+    if address in NAT64 or (address in IPV4_COMPATIBLE and int(address) > 1):  # not :: or ::1
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [*carried, address]
 
 
 def kind(address: Address) -> str | None:
@@ -89,8 +92,9 @@ def kind(address: Address) -> str | None:
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
+        ("reserved", address.is_reserved),
         ("private", address.is_private),
-        ("reserved", address.is_reserved or not address.is_global),
+        ("non-public", not address.is_global),
     ):
         if flag:
             return name
@@ -108,9 +112,10 @@ class Policy:
         """Why a delivery may not go to `address`, or None if it may."""
         if self.only and not _within(_reached(address), self.only):
             return f"{address} is outside the networks deliveries are limited to"
-        for form in _embedded(address):
+        for form in _forms(address):
             if (what := kind(form)) and not _within(form, self.allowed):
-                return f"{address} is a {what} address"
+                written = str(address) if form == address else f"{address} ({form})"
+                return f"{written} is a {what} address"
         return None
 
     def check(self, host: str, addresses: Sequence[Address]) -> None:
