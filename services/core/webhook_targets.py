@@ -109,13 +109,12 @@ class Policy:
     """When any: the only networks a webhook may go to."""
 
     def refusal(self, address: Address) -> str | None:
-        """Why a delivery may not go to `address`, or None if it may."""
-        if self.only and not _within(_reached(address), self.only):
-            return f"{address} is outside the networks deliveries are limited to"
+        """Why a delivery may not go to `address` (`a loopback address`, ...), or None."""
         for form in _forms(address):
             if (what := kind(form)) and not _within(form, self.allowed):
-                written = str(address) if form == address else f"{address} ({form})"
-                return f"{written} is a {what} address"
+                return f"a {what} address" + ("" if form == address else f" (as {form})")
+        if self.only and not _within(_reached(address), self.only):
+            return "outside the networks deliveries are limited to"
         return None
 
     def check(self, host: str, addresses: Sequence[Address]) -> None:
@@ -125,7 +124,8 @@ class Policy:
             raise TargetRefused(f"{host} does not resolve to any address")
         for address in addresses:
             if reason := self.refusal(address):
-                raise TargetRefused(f"{host} resolves to {reason}")
+                said = f"{address} is" if host == str(address) else f"{host} resolves to {address},"
+                raise TargetRefused(f"{said} {reason}")
 
 
 def _within(address: Address, networks: tuple[Network, ...]) -> bool:

@@ -77,7 +77,7 @@ def send(
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         return Answer(connection.getresponse().status)
-    except (OSError, http.client.HTTPException) as e:
+    except (OSError, ValueError, http.client.HTTPException) as e:
         return Answer(None, str(e) or type(e).__name__)
     finally:
         connection.close()
