@@ -129,14 +129,17 @@ async def _check_target(request: web.Request, url: str) -> None:
     settings = request.app[SETTINGS]
     try:
         target = parse(url)
-        infos = await asyncio.get_running_loop().getaddrinfo(
+        lookup = asyncio.get_running_loop().getaddrinfo(
             target.host, target.port, type=socket.SOCK_STREAM
         )
+        infos = await asyncio.wait_for(lookup, settings.webhook_timeout_s)
         policy(settings.webhook_allow_networks, settings.webhook_only_networks).check(
             target.host, addresses(infos)
         )
     except (OSError, ValueError) as e:  # TargetRefused, a name that does not resolve, ...
-        reason = str(e) if isinstance(e, TargetRefused) else f"the host does not resolve ({e})"
+        reason = str(e) or "no answer in time"
+        if not isinstance(e, TargetRefused):
+            reason = f"its host does not resolve ({reason})"
         raise InvalidSubmission(
             f"Webhooks cannot be delivered to {url}: {reason}.",
             errors=[FieldError("/url", reason)],
