@@ -4,6 +4,7 @@ what arrives and answers the statuses it is told to."""
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,8 +31,9 @@ class Receiver:
 
 
 @contextmanager
-def receiving(host: str = "127.0.0.1") -> Iterator[Receiver]:
-    """A receiver listening on `host` (a loopback address) for as long as the block runs."""
+def receiving(host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """A receiver listening on `host` (a loopback address) for as long as the block runs;
+    over TLS with `tls`."""
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -51,8 +53,10 @@ def receiving(host: str = "127.0.0.1") -> Iterator[Receiver]:
             pass
 
     server = ThreadingHTTPServer((host, 0), Handler)
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     state.port = server.server_address[1]
-    state.url = f"http://{host}:{state.port}/hooks/comments"
+    state.url = f"{'https' if tls else 'http'}://{host}:{state.port}/hooks/comments"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

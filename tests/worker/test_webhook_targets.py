@@ -10,8 +10,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
 from ipaddress import ip_address
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -164,3 +168,24 @@ async def test_a_connection_goes_to_the_pinned_address_whatever_the_host_resolve
     assert answer.status == 200
     [(headers, _)] = receiver.received
     assert headers["Host"] == f"localhost:{receiver.port}"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+async def test_https_checks_the_certificate_against_the_host_name(tmp_path: Path) -> None:
+    """Pinned to an address, https still verifies the certificate for the URL's host: a
+    self-signed one for `localhost` is refused, so nothing is sent."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    with receiving(tls=tls) as receiver:
+        target = parse(f"https://localhost:{receiver.port}/hooks")
+        answer = await asyncio.to_thread(send, target, [ip_address("127.0.0.1")], b"{}", {}, 2)
+    assert answer.status is None
+    assert "CERTIFICATE_VERIFY_FAILED" in answer.error
+    assert receiver.received == []
