@@ -76,6 +76,8 @@ def _deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
     started = time.monotonic()
     where = policy(settings.webhook_allow_networks, settings.webhook_only_networks)
     answer = post(webhook["url"], body, headers, where, settings.webhook_timeout_s)
+    if answer.refused:  # the host resolves somewhere else now, or the settings changed
+        log.warning("webhook.refused", webhook_id=webhook_id, detail=answer.error)
     status = answer.status
     error = answer.error or ("" if status is None or 200 <= status < 300 else f"HTTP {status}")
     ok = status is not None and 200 <= status < 300
