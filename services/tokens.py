@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from redis import Redis
+from redis.exceptions import WatchError
 
 from services.core import keys
 from services.core.access import Role, new_token, token_hash
@@ -13,16 +14,27 @@ class TokenError(ValueError):
     """A token command cannot be carried out (a name taken, a name unknown)."""
 
 
+# KEYS: the names, the new token's record. ARGV: name, the token's hash, role, now.
+# The name and its record are written together or not at all; returns 0 if the name is taken.
+CREATE = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  return 0
+end
+redis.call('HSET', KEYS[2], 'name', ARGV[1], 'role', ARGV[3], 'created_at', ARGV[4])
+return 1
+"""
+
+
 def create(redis: Redis, role: Role, name: str) -> str:
     """Store a new token's hash under `name`; return the token, which is never shown again."""
     token = new_token()
     hashed = token_hash(token)
-    if not redis.hsetnx(keys.TOKEN_NAMES, name, hashed):
-        raise TokenError(f"a token named {name!r} exists; revoke it first or pick another name")
-    redis.hset(
-        keys.access_token(hashed),
-        mapping={"name": name, "role": role.value, "created_at": now_iso()},
+    made = redis.register_script(CREATE)(
+        keys=[keys.TOKEN_NAMES, keys.access_token(hashed)],
+        args=[name, hashed, role.value, now_iso()],
     )
+    if not made:
+        raise TokenError(f"a token named {name!r} exists; revoke it first or pick another name")
     return token
 
 
@@ -35,11 +47,19 @@ def list_tokens(redis: Redis) -> list[dict[str, str]]:
 
 
 def revoke(redis: Redis, name: str) -> None:
-    """Revoke at once: the next request with the token gets 401."""
-    hashed = redis.hget(keys.TOKEN_NAMES, name)
-    if not hashed:
-        raise TokenError(f"there is no token named {name!r}")
-    pipe = redis.pipeline(transaction=True)
-    pipe.delete(keys.access_token(str(hashed)))
-    pipe.hdel(keys.TOKEN_NAMES, name)
-    pipe.execute()
+    """Revoke at once: the next request with the token gets 401. The name is watched, so a
+    token made under it meanwhile is not left behind, valid and nameless."""
+    with redis.pipeline(transaction=True) as pipe:
+        while True:
+            try:
+                pipe.watch(keys.TOKEN_NAMES)  # type: ignore[no-untyped-call]
+                hashed = pipe.hget(keys.TOKEN_NAMES, name)
+                if not hashed:
+                    raise TokenError(f"there is no token named {name!r}")
+                pipe.multi()
+                pipe.delete(keys.access_token(str(hashed)))
+                pipe.hdel(keys.TOKEN_NAMES, name)
+                pipe.execute()
+                return
+            except WatchError:
+                continue

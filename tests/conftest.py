@@ -20,6 +20,13 @@ from tests.helpers import ServiceTestServer
 pytest_plugins = ["tests.receiver"]  # the `receiver` fixture: a webhook endpoint
 
 TEST_SECRET = b"test-secret-0123456789abcdef"
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+"""The networks the tests' webhook receivers are on, and the only ones a delivery may go to."""
+
+# Every service a test starts in a process of its own (`comments up`, the API the fuzzer
+# runs against) delivers webhooks to this machine only, whatever a test subscribes.
+os.environ.setdefault("COMMENTS_WEBHOOK_ALLOW_NETWORKS", ",".join(LOOPBACK))
+os.environ.setdefault("COMMENTS_WEBHOOK_ONLY_NETWORKS", ",".join(LOOPBACK))
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +59,15 @@ def redis(redis_url: str) -> Iterator[Redis]:
 
 @pytest.fixture
 def settings(redis_url: str) -> Settings:
-    """The defaults, but no random audit sample: a test must know what the verdict is."""
-    return Settings(secret=TEST_SECRET, redis_url=redis_url, rules=Rules(audit_rate=0.0))
+    """The defaults, but no random audit sample: a test must know what the verdict is; and
+    webhooks to this machine only."""
+    return Settings(
+        secret=TEST_SECRET,
+        redis_url=redis_url,
+        rules=Rules(audit_rate=0.0),
+        webhook_allow_networks=LOOPBACK,
+        webhook_only_networks=LOOPBACK,
+    )
 
 
 @pytest.fixture

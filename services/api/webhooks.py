@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+import socket
 import time
 from typing import Any
 
@@ -20,7 +22,10 @@ from services.api.stored import stored
 from services.core import keys, queues
 from services.core.access import Role
 from services.core.comment import now_iso
+from services.core.errors import FieldError, InvalidSubmission, NotFound
 from services.core.ids import new_comment_id
+from services.core.records import UPDATE, pairs
+from services.core.webhook_targets import TargetRefused, addresses, parse, policy
 
 EVENT_TYPES = ["comment.published", "comment.removed", "comment.held", "webhook.disabled"]
 SHOWN_DELIVERIES = 50
@@ -29,6 +34,7 @@ SHOWN_DELIVERIES = 50
 @requires(Role.ADMIN)
 async def create(request: web.Request) -> web.Response:
     body = await json_body(request, "webhook-subscription.schema.json")
+    await _check_target(request, body["url"])
     webhook_id = new_comment_id()  # a ULID, as comments have
     secret = body.get("secret") or secrets.token_urlsafe(32)
     record = {
@@ -91,12 +97,10 @@ async def test(request: web.Request) -> web.Response:
 @requires(Role.ADMIN)
 async def enable(request: web.Request) -> web.Response:
     record = await _record(request)
-    await request.app[REDIS].hset(
-        keys.webhook(record["id"]),
-        mapping={"enabled": "1", "failures": "0", "disabled_at": "", "disabled_reason": ""},
-    )
-    return web.json_response(_view({**record, "enabled": "1", "failures": "0",
-                                    "disabled_at": "", "disabled_reason": ""}))  # fmt: skip
+    enabled = {"enabled": "1", "failures": "0", "disabled_at": "", "disabled_reason": ""}
+    if not await request.app[REDIS].eval(UPDATE, 1, keys.webhook(record["id"]), *pairs(enabled)):
+        raise NotFound(f"There is no webhook {record['id']}.")  # deleted meanwhile
+    return web.json_response(_view({**record, **enabled}))
 
 
 @requires(Role.ADMIN)
@@ -117,6 +121,29 @@ async def ensure_group(redis: Redis) -> None:
     except ResponseError as e:
         if "BUSYGROUP" not in str(e):
             raise
+
+
+async def _check_target(request: web.Request, url: str) -> None:
+    """Refuse a URL whose host resolves to an address deliveries may not go to (this
+    machine, the private network, ...); each delivery checks again."""
+    settings = request.app[SETTINGS]
+    try:
+        target = parse(url)
+        lookup = asyncio.get_running_loop().getaddrinfo(
+            target.host, target.port, type=socket.SOCK_STREAM
+        )
+        infos = await asyncio.wait_for(lookup, settings.webhook_timeout_s)
+        policy(settings.webhook_allow_networks, settings.webhook_only_networks).check(
+            target.host, addresses(infos)
+        )
+    except (OSError, ValueError) as e:  # TargetRefused, a name that does not resolve, ...
+        reason = str(e) or "no answer in time"
+        if not isinstance(e, TargetRefused):
+            reason = f"its host does not resolve ({reason})"
+        raise InvalidSubmission(
+            f"Webhooks cannot be delivered to {url}: {reason}.",
+            errors=[FieldError("/url", reason)],
+        ) from e
 
 
 async def _record(request: web.Request) -> dict[str, str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from services.core.rules import Rules
+from services.core.webhook_targets import networks
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -118,6 +119,16 @@ class Settings:
     """Consecutive failed attempts after which a subscription is disabled, with a
     `webhook.disabled` event (COMMENTS_WEBHOOK_DISABLE_AFTER)."""
 
+    webhook_allow_networks: tuple[str, ...] = ()
+    """Networks webhooks may be delivered to although they are not public, e.g.
+    `10.20.0.0/16` for receivers inside the cluster (COMMENTS_WEBHOOK_ALLOW_NETWORKS,
+    comma-separated). Otherwise a subscription whose host resolves to a loopback, private,
+    link-local, multicast, unspecified or reserved address is refused."""
+
+    webhook_only_networks: tuple[str, ...] = ()
+    """When set, the only networks webhooks may be delivered to
+    (COMMENTS_WEBHOOK_ONLY_NETWORKS, comma-separated): the tests set it to loopback."""
+
     purge_after_days: int = 30
     """Spam and rejected comments are deleted this many days after their verdict; 0 keeps
     them (COMMENTS_PURGE_AFTER_DAYS)."""
@@ -147,6 +158,11 @@ class Settings:
         values.update(overrides)
         if values.get("durability", "none") not in {"none", "local", "replica"}:
             raise SettingsError("COMMENTS_DURABILITY must be none, local or replica")
+        for name in ("webhook_allow_networks", "webhook_only_networks"):
+            try:
+                networks(values.get(name, ()))
+            except ValueError as e:
+                raise SettingsError(f"COMMENTS_{name.upper()}: {e}") from e
         if not values.get("secret"):
             raise SettingsError(
                 "COMMENTS_SECRET is not set: give every API and worker process the same secret "

@@ -25,6 +25,7 @@ from services import jobs
 from services.core import keys, logs, queues
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
+from services.core.records import INCREMENT, UPDATE
 from services.core.settings import Settings
 from services.core.transitions import TRANSITION, Transition
 
@@ -93,13 +94,17 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
         ):
             report.waiting += 1
             continue
-        attempts = int(redis.hincrby(keys.comment(comment_id), "reconciled", 1))
+        counted = redis.eval(INCREMENT, 1, keys.comment(comment_id), "reconciled", 1)
+        if counted is None:  # erased meanwhile: nothing to reconcile, nothing to re-create
+            continue
+        attempts = int(counted)
         if attempts > settings.reconcile_attempts:
             if _hold(redis, comment_id, attempts - 1, last_error or failure or f"the job {status}"):
                 report.held += 1
             continue
         spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
-        redis.hset(keys.comment(comment_id), "job_id", spec.job_id)
+        if not redis.eval(UPDATE, 1, keys.comment(comment_id), "job_id", spec.job_id):
+            continue
         jobs.enqueue(queue, spec)
         report.requeued += 1
         log.warning("comment.requeued", comment_id=comment_id, attempt=attempts, job=status)

@@ -31,6 +31,7 @@ from services.core.moderation import (
     published_fields,
     spread_signal,
 )
+from services.core.records import UPDATE
 from services.core.rules import Rules
 from services.core.transitions import Transition
 from services.core.verdict import Verdict, audited, decide
@@ -227,7 +228,7 @@ def _moderate(listing: list[str], given: list[str]) -> tuple[list[str], list[str
         # Each comment keeps its own error: the reconciler names it if the comment is held.
         pipe = ctx.redis.pipeline(transaction=False)
         for comment_id, error in failed.items():
-            pipe.hset(keys.comment(comment_id), "last_error", mask_emails(error)[:300])
+            pipe.eval(UPDATE, 1, keys.comment(comment_id), "last_error", mask_emails(error)[:300])
         pipe.execute()
         first, error = next(iter(failed.items()))
         raise ModerationFailed(f"{len(failed)} of {len(comment_ids)} comments, {first}: {error}")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,26 +26,16 @@ from services.core import keys, logs, queues
 from services.core.comment import now_iso
 from services.core.settings import Settings
 from services.core.signing import HEADER, sign
-from services.core.transitions import EVENTS_MAXLEN
+from services.core.webhook_targets import policy
 from services.worker import metrics
 from services.worker.context import current
+from services.worker.delivery import post
+from services.worker.webhook_records import disable, record_attempt
 
 log = logs.get(__name__)
 
-DELIVERY_LOG = 100
-"""Attempts kept per subscription."""
 CLAIM_IDLE_MS = 60_000
 """An event taken by a worker and not acknowledged this long after is claimed by another."""
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a 2xx: the subscription's URL is the one to fix."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class DeliveryFailed(RuntimeError):
@@ -78,28 +66,20 @@ def _deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
     body = json.dumps(
         {"id": delivery, "type": event_type, "created_at": now_iso(), "data": json.loads(data)}
     ).encode()
-    request = urllib.request.Request(
-        webhook["url"],
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "leave-a-reply-webhooks/1",
-            HEADER: sign(webhook["secret"].encode(), body),
-            "Comments-Delivery": delivery,
-            "Comments-Event": event_type,
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "leave-a-reply-webhooks/1",
+        HEADER: sign(webhook["secret"].encode(), body),
+        "Comments-Delivery": delivery,
+        "Comments-Event": event_type,
+    }
     started = time.monotonic()
-    status: int | None = None
-    error = ""
-    try:
-        with _OPENER.open(request, timeout=settings.webhook_timeout_s) as response:
-            status = response.status
-    except urllib.error.HTTPError as e:
-        status, error = e.code, f"HTTP {e.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        error = str(getattr(e, "reason", e))
+    where = policy(settings.webhook_allow_networks, settings.webhook_only_networks)
+    answer = post(webhook["url"], body, headers, where, settings.webhook_timeout_s)
+    if answer.refused:  # the host resolves somewhere else now, or the settings changed
+        log.warning("webhook.refused", webhook_id=webhook_id, detail=answer.error)
+    status = answer.status
+    error = answer.error or ("" if status is None or 200 <= status < 300 else f"HTTP {status}")
     ok = status is not None and 200 <= status < 300
     metrics.DELIVERY_SECONDS.observe(time.monotonic() - started)
     attempt = {
@@ -107,46 +87,17 @@ def _deliver(webhook_id: str, event_id: str, event_type: str, data: str) -> str:
         "ok": ok, "error": error, "ms": round((time.monotonic() - started) * 1000, 1),
         "at": now_iso(),
     }  # fmt: skip
-    pipe = redis.pipeline(transaction=True)
-    pipe.lpush(keys.webhook_deliveries(webhook_id), json.dumps(attempt))
-    pipe.ltrim(keys.webhook_deliveries(webhook_id), 0, DELIVERY_LOG - 1)
+    failures = record_attempt(redis, webhook_id, attempt)
+    if failures is None:
+        return "skipped: the subscription was deleted during the delivery"
     if ok:
-        pipe.hset(keys.webhook(webhook_id), "failures", 0)
-        pipe.execute()
         return f"delivered: {status}"
-    pipe.hincrby(keys.webhook(webhook_id), "failures", 1)
-    failures = int(pipe.execute()[-1])
     if failures >= settings.webhook_disable_after:
-        _disable(redis, webhook_id, webhook["url"], failures, error)
+        reason = f"{failures} deliveries failed in a row; the last: {error}"
+        if disable(redis, webhook_id, webhook["url"], reason):
+            log.warning("webhook.disabled", webhook_id=webhook_id, reason=reason)
         return "disabled"
-    raise DeliveryFailed(f"{webhook['url']}: {error or status}")
-
-
-def _disable(redis: Redis, webhook_id: str, url: str, failures: int, error: str) -> None:
-    """Stop delivering to the subscription and tell the admins, with a `webhook.disabled`
-    event (which other subscriptions may receive)."""
-    reason = f"{failures} deliveries failed in a row; the last: {error}"
-    when = now_iso()
-    event = {
-        "type": "webhook.disabled",
-        "occurred_at": when,
-        "webhook_id": webhook_id,
-        "url": url,
-        "reason": reason,
-    }
-    pipe = redis.pipeline(transaction=True)
-    pipe.hset(
-        keys.webhook(webhook_id),
-        mapping={"enabled": "0", "disabled_at": when, "disabled_reason": reason},
-    )
-    pipe.xadd(
-        keys.EVENTS,
-        {"type": "webhook.disabled", "webhook_id": webhook_id, "data": json.dumps(event)},
-        maxlen=EVENTS_MAXLEN,
-        approximate=True,
-    )
-    pipe.execute()
-    log.warning("webhook.disabled", webhook_id=webhook_id, reason=reason)
+    raise DeliveryFailed(f"{webhook['url']}: {error}")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from services.core.rules import Rules
 from services.core.schemas import validator
 from services.core.settings import Settings
 from services.core.signing import HEADER, SignatureError, verify
-from tests.conftest import TEST_SECRET
+from tests.conftest import LOOPBACK, TEST_SECRET
 from tests.helpers import deliver_all, moderate_all, token, valid_submission
 from tests.receiver import Receiver
 
@@ -34,6 +34,8 @@ def settings(redis_url: str) -> Settings:
         webhook_timeout_s=2,
         webhook_retry_intervals=(0, 0, 0),
         webhook_disable_after=6,
+        webhook_allow_networks=LOOPBACK,
+        webhook_only_networks=LOOPBACK,
     )
 
 
