@@ -118,3 +118,15 @@ class PayloadTooLarge(Problem):
     status = 413
     title = "Request Entity Too Large"
     slug = "payload-too-large"
+
+
+class RequestTimeout(Problem):
+    """The body did not arrive in time: a client too slow, or one that stopped sending."""
+
+    status = 408
+    title = "Request Timeout"
+    slug = "request-timeout"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers["Connection"] = "close"  # the rest of the body may never come

@@ -13,6 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
+from services.api import bodies
 from services.api.app import create_app
 from services.core.settings import Settings
 from tests.helpers import ServiceTestServer, dump, token, valid_submission
@@ -98,6 +99,26 @@ async def test_a_chunked_body_is_refused_once_it_passes_the_limit(
     answer = await exchange(client, head + b"\r\n\r\n", *[chunk] * chunks)
     assert_problem(answer, 413, redis)
     assert str(settings.max_body_bytes) in answer.body["detail"]
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        [b"Content-Length: 100\r\n\r\n", b'{"content": "half'],
+        [b"Transfer-Encoding: chunked\r\n\r\n", b'5\r\n{"a":\r\n', b"zz\r\nbroken\r\n"],
+    ],
+    ids=["stops-sending", "broken-chunk"],
+)
+async def test_a_body_that_stops_arriving_is_408(
+    client: TestClient, redis: Redis, monkeypatch: pytest.MonkeyPatch, rest: list[bytes]
+) -> None:
+    """Without a deadline the handler waits for the rest for as long as the client keeps the
+    connection: a broken chunk after the first one is never reported to the reader."""
+    monkeypatch.setattr(bodies, "BODY_TIMEOUT_S", 0.5)
+    head = request(b"Content-Type: application/json", method=b"POST", path=URL) + b"\r\n"
+    answer = await exchange(client, head + rest[0], *rest[1:])
+    assert_problem(answer, 408, redis)
+    assert answer.headers["connection"] == "close"
 
 
 @pytest.mark.parametrize(
