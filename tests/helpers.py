@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
+from collections.abc import Callable
 from typing import Any
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from aiohttp.web_runner import BaseRunner
 from redis import ConnectionPool, Redis
 
 
@@ -111,3 +116,23 @@ def token(redis: Redis, role: str, name: str | None = None) -> dict[str, str]:
     from services.tokens import create
 
     return {"Authorization": f"Bearer {create(redis, Role(role), name or f'{role}-test')}"}
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until `condition()` holds, polling; fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the condition never held"
+        await asyncio.sleep(0.05)
+
+
+class ServedAsInProduction(TestServer):
+    """A test server that, like `web.run_app`, lets a handler run on when its client goes
+    (aiohttp's TestServer cancels it, which hides streams that never end)."""
+
+    async def _make_runner(self, **kwargs: Any) -> BaseRunner:
+        return await super()._make_runner(**{**kwargs, "handler_cancellation": False})
+
+
+def served(app: web.Application) -> ServedAsInProduction:
+    return ServedAsInProduction(app, host="127.0.0.1")
