@@ -100,7 +100,7 @@ class Feeds:
     @contextlib.asynccontextmanager
     async def subscribe(self, key: str) -> AsyncIterator[Reader]:
         """A reader of the stream `key`'s entries added from now on."""
-        feed = self._feeds.get(key)
+        feed, new = self._feeds.get(key), False
         if feed is None:
             # Read from the stream's current end, fixed now: nothing added after this
             # subscription can slip between it and the first XREAD.
@@ -108,10 +108,12 @@ class Feeds:
             feed = self._feeds.get(key)  # another reader may have started it meanwhile
             if feed is None:
                 feed = self._feeds[key] = Feed(key, str(newest[0][0]) if newest else "0-0")
-                await self._start(feed)
+                new = True
         reader = Reader(key)
-        feed.readers.add(reader)
+        feed.readers.add(reader)  # before the feed is read: its first entries are for us
         try:
+            if new:
+                await self._start(feed)
             yield reader
         finally:
             feed.readers.discard(reader)
