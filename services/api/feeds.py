@@ -77,6 +77,8 @@ class Shard:
     task: asyncio.Task[None] | None = None
     client_id: int | None = None
     """The connection's id while its task runs, for CLIENT UNBLOCK."""
+    waking: bool = False
+    """A CLIENT UNBLOCK is on its way: feeds added meanwhile are read after it too."""
 
 
 class Feeds:
@@ -146,9 +148,13 @@ class Feeds:
         shard.feeds[feed.key] = feed
         if shard.task is None:
             shard.task = asyncio.create_task(self._read(shard), name=f"feeds:{feed.key}")
-        elif shard.client_id is not None:
-            with contextlib.suppress(RedisError):  # then it is read after the current block
-                await self._redis.client_unblock(shard.client_id)
+        elif shard.client_id is not None and not shard.waking:
+            shard.waking = True
+            try:
+                with contextlib.suppress(RedisError):  # then it is read after the current block
+                    await self._redis.client_unblock(shard.client_id)
+            finally:
+                shard.waking = False
 
     def _stop(self, feed: Feed) -> None:
         del self._feeds[feed.key]
