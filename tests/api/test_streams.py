@@ -16,6 +16,7 @@ from redis import Redis
 
 from services.api.app import create_app
 from services.api.state import REDIS
+from services.core import keys
 from services.core.settings import Settings
 from tests.api.test_live import next_event, publish
 from tests.helpers import eventually, served, token, valid_submission
@@ -137,3 +138,19 @@ async def test_a_quiet_moderation_stream_outlasts_the_redis_socket_timeout(
     assert (event["event"], event["data"]["comment_id"]) == ("comment.published", comment_id)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     response.close()
+
+
+async def test_a_moderation_stream_resumes_after_its_last_event_id(
+    client: TestClient, redis: Redis, settings: Settings
+) -> None:
+    moderator = token(redis, "moderator")
+    first, second = await publish(client, settings, 1), await publish(client, settings, 2)
+    seen = [i for i, f in redis.xrange(keys.EVENTS) if f.get("comment_id") == first][-1]
+    resumed = await client.get(
+        "/v1/moderation/stream", headers={**moderator, "Last-Event-ID": seen}
+    )
+    event = await next_event(resumed)
+    assert (event["event"], event["data"]["comment_id"]) == ("comment.published", second)
+    resumed.close()
+    bad = await client.get("/v1/moderation/stream", headers={**moderator, "Last-Event-ID": "$"})
+    assert bad.status == 400
