@@ -20,7 +20,12 @@ from services.core import keys, logs
 from services.core.comment import PUBLIC_FIELDS, State, now_iso, public_view
 from services.core.decisions import tokens_of
 from services.core.emails import email_hashes
-from services.core.transitions import ARTICLE_EVENTS_MAXLEN, AUDIT_MAXLEN, EVENTS_MAXLEN
+from services.core.transitions import (
+    ARTICLE_EVENTS_MAXLEN,
+    ARTICLE_EVENTS_TTL_S,
+    AUDIT_MAXLEN,
+    EVENTS_MAXLEN,
+)
 
 log = logs.get(__name__)
 
@@ -51,24 +56,31 @@ class Erasure:
     articles: set[str] = field(default_factory=set)
 
 
-def erase_email(redis: Redis, secret: bytes, address: str, actor: str, reason: str = "") -> Erasure:
+def erase_email(
+    redis: Redis,
+    secret: bytes,
+    address: str,
+    actor: str,
+    reason: str = "",
+    article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S,
+) -> Erasure:
     """Remove every comment sent with `address` and everything kept under its hash: the
     comments (withdrawn from their articles, with `comment.removed` events), the events that
     carried them, what the filter learned from them, the author's counts, limits, duplicate
     marks and bans. An audit entry records the erasure, without the address or its hash."""
     erasure = Erasure()
     for hashed in email_hashes(secret, address):
-        _erase_author(redis, hashed, erasure)
+        _erase_author(redis, hashed, erasure, article_events_ttl_s)
     _audit(redis, {"action": "erase", "actor": actor, "reason": reason,
                    "comments": erasure.comments, "published": erasure.published})  # fmt: skip
     log.warning("author.erased", comments=erasure.comments, published=erasure.published)
     return erasure
 
 
-def _erase_author(redis: Redis, hashed: str, erasure: Erasure) -> None:
+def _erase_author(redis: Redis, hashed: str, erasure: Erasure, article_events_ttl_s: int) -> None:
     ids: set[str] = redis.smembers(keys.author_comments(hashed))  # type: ignore[assignment]
     for comment_id in sorted(ids):
-        published, article_id = _remove_comment(redis, comment_id, withdraw=True)
+        published, article_id = _remove_comment(redis, comment_id, withdraw=article_events_ttl_s)
         erasure.comments += 1
         erasure.published += published
         if article_id:
@@ -97,7 +109,7 @@ def purge(redis: Redis, older_than_days: int, now: float | None = None) -> int:
     for state in PURGED_STATES:
         while ids := redis.zrangebyscore(keys.state_set(state), "-inf", cutoff_ms, 0, BATCH):
             for comment_id in ids:
-                _remove_comment(redis, str(comment_id), withdraw=False)
+                _remove_comment(redis, str(comment_id), withdraw=None)
             purged += len(ids)
     if purged:
         log.info("comments.purged", comments=purged, older_than_days=older_than_days)
@@ -119,8 +131,9 @@ def export_article(redis: Redis, article_id: str) -> Iterator[dict[str, Any]]:
         start += BATCH
 
 
-def _remove_comment(redis: Redis, comment_id: str, *, withdraw: bool) -> tuple[bool, str]:
-    """Delete one comment and its traces; return whether it was published, and its article."""
+def _remove_comment(redis: Redis, comment_id: str, *, withdraw: int | None) -> tuple[bool, str]:
+    """Delete one comment and its traces; return whether it was published, and its article.
+    With `withdraw` (the article event stream's TTL), its readers are told it is gone."""
     key = keys.comment(comment_id)
     while True:
         with redis.pipeline(transaction=True) as pipe:
@@ -140,7 +153,7 @@ def _remove_comment(redis: Redis, comment_id: str, *, withdraw: bool) -> tuple[b
                 continue  # decided meanwhile: read it again
 
 
-def _delete_commands(pipe: Any, record: dict[str, str], withdraw: bool) -> bool:
+def _delete_commands(pipe: Any, record: dict[str, str], withdraw: int | None) -> bool:
     comment_id, article_id = record["id"], record["article_id"]
     pipe.delete(keys.comment(comment_id))
     for state in STATE_SETS:
@@ -159,7 +172,7 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: bool) -> bool:
     if published:
         pipe.zrem(keys.published(article_id), comment_id)
         pipe.incr(keys.article_version(article_id))
-        if withdraw:
+        if withdraw is not None:
             event = {"type": "comment.removed", "occurred_at": now_iso(),
                      "article_id": article_id, "comment_id": comment_id}  # fmt: skip
             pipe.xadd(keys.EVENTS, {"type": "comment.removed", "article_id": article_id,
@@ -169,6 +182,8 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: bool) -> bool:
             pipe.xadd(keys.article_events(article_id),
                       {"type": "comment.removed", "data": json.dumps(event)},
                       maxlen=ARTICLE_EVENTS_MAXLEN, approximate=True)  # fmt: skip
+            if withdraw > 0:
+                pipe.expire(keys.article_events(article_id), withdraw)
     return published
 
 

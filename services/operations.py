@@ -39,8 +39,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                   f"older than {days} days")  # fmt: skip
         elif args.command == "erase":
             erased = lifecycle.erase_email(
-                redis, settings.secret, args.email, actor="comments erase", reason=args.reason
-            )
+                redis, settings.secret, args.email, actor="comments erase", reason=args.reason,
+                article_events_ttl_s=settings.article_events_ttl_s,
+            )  # fmt: skip
             print(f"erased {erased.comments} comments ({erased.published} were published, "
                   f"now withdrawn from {len(erased.articles)} articles) and "
                   f"{erased.events} stream entries")  # fmt: skip

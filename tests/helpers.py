@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -13,11 +15,12 @@ from services.api.server import ServiceRunner
 
 
 class ServiceTestServer(TestServer):
-    """A test server on the runner `comments api` uses, so aiohttp's own refusals are
-    answered as in production."""
+    """A test server as `comments api` serves: on its runner, so aiohttp's own refusals are
+    answered as in production, and, like `web.run_app`, letting a handler run on when its
+    client goes (aiohttp's TestServer cancels it, which hides streams that never end)."""
 
     async def _make_runner(self, **kwargs: Any) -> web.AppRunner:
-        return ServiceRunner(self.app, **kwargs)
+        return ServiceRunner(self.app, **{**kwargs, "handler_cancellation": False})
 
 
 def _text(value: bytes) -> str:
@@ -123,3 +126,15 @@ def token(redis: Redis, role: str, name: str | None = None) -> dict[str, str]:
     from services.tokens import create
 
     return {"Authorization": f"Bearer {create(redis, Role(role), name or f'{role}-test')}"}
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until `condition()` holds, polling; fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the condition never held"
+        await asyncio.sleep(0.05)
+
+
+def served(app: web.Application) -> ServiceTestServer:
+    return ServiceTestServer(app, host="127.0.0.1")

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from services.api import streams
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
-from services.api.feeds import ArticleFeeds
+from services.api.feeds import Feeds
 from services.api.jobs import ModerationJobs, job_queue, moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.requests import request_ids
@@ -39,6 +39,9 @@ from services.core.transitions import TRANSITION as TRANSITION_SCRIPT
 
 log = logs.get(__name__)
 
+REQUEST_CONNECTIONS = 100
+"""Redis connections one API process's requests share (redis-py's default)."""
+
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
@@ -54,14 +57,19 @@ def create_app(settings: Settings) -> web.Application:
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
-    redis = Redis.from_url(
+    # Requests only: live feeds read on connections of their own (services/api/feeds.py). A
+    # burst waits a moment for a connection rather than failing; past that, a quick 503.
+    pool = BlockingConnectionPool.from_url(
         app[SETTINGS].redis_url,
+        max_connections=REQUEST_CONNECTIONS,
+        timeout=2,
         decode_responses=True,
         socket_connect_timeout=2,
         socket_timeout=5,
         # A short blip (a restart, a failover) is retried; an outage is a quick 503.
         retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=3),
     )
+    redis = Redis.from_pool(pool)
     try:
         version = parse_version(await _first_answer(redis))
         await _warn_about_config(redis)
@@ -71,7 +79,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         jobs = ModerationJobs(app[QUEUE], app[SETTINGS])
         app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version), jobs)
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
-        app[FEEDS] = feeds = ArticleFeeds(redis)
+        app[FEEDS] = feeds = Feeds(redis, app[SETTINGS])  # its own connections
         flusher = asyncio.create_task(writer.run(), name="batch-writer")
         yield
         await feeds.close()

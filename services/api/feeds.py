@@ -1,106 +1,213 @@
-"""Live article feeds: one Redis reader per article with readers in this process, its events
-fanned out in memory to every reader's queue. Thousands of readers of one article cost one
-blocked XREAD, not thousands."""
+"""Live feeds of Redis streams (an article's events, the moderation events), fanned out in
+memory to every reader in this process.
+
+Feeds are read on a few connections of their own (`stream_redis_connections`), never on the
+ones requests use: each connection blocks in one XREAD covering all the feeds assigned to it,
+so thousands of readers on hundreds of articles cost a handful of connections, and a feed
+with no reader left is no longer read. A new feed wakes its connection's XREAD
+(CLIENT UNBLOCK) so it is read at once rather than after the current block."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from services.core import keys, logs
+from services.core import logs
+from services.core.settings import Settings
 
 log = logs.get(__name__)
 
-BLOCK_MS = 4_000
-"""How long one XREAD waits; below the client's socket timeout."""
+BLOCK_MS = 2_000
+"""How long one XREAD waits: the most a new feed waits to be read if its wake-up is missed."""
 QUEUE_SIZE = 256
 """Events a reader may fall behind by before it is dropped (it resumes with Last-Event-ID)."""
+READ_COUNT = 100
 
-Event = tuple[str, str, str]
-"""(stream id, event type, JSON data)"""
+Event = tuple[str, dict[str, str]]
+"""(stream id, the entry's fields)"""
+
+
+class Dropped(Exception):
+    """The reader fell too far behind: it reconnects and resumes from Redis."""
 
 
 @dataclass(eq=False)
 class Reader:
+    key: str
     queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when the reader fell too far behind and must reconnect."""
 
+    async def next(self) -> Event:
+        """The next event, or Dropped."""
+        get = asyncio.ensure_future(self.queue.get())
+        dropped = asyncio.ensure_future(self.dropped.wait())
+        try:
+            await asyncio.wait({get, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            dropped.cancel()
+            if not get.done():
+                get.cancel()
+        if get.cancelled() or not get.done():
+            raise Dropped
+        return get.result()
+
 
 @dataclass(eq=False)
 class Feed:
-    article_id: str
+    key: str
     last_id: str
     readers: set[Reader] = field(default_factory=set)
+
+
+@dataclass(eq=False)
+class Shard:
+    """One connection's worth of feeds, and the task reading them while there are any."""
+
+    feeds: dict[str, Feed] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
+    client_id: int | None = None
+    """The connection's id while its task runs, for CLIENT UNBLOCK."""
+    waking: bool = False
+    """A CLIENT UNBLOCK is on its way: feeds added meanwhile are read after it too."""
 
 
-class ArticleFeeds:
-    def __init__(self, redis: Redis) -> None:
-        self._redis = redis
+class Feeds:
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self._redis = redis  # the request pool: one short command per new feed
+        connections = max(1, settings.stream_redis_connections)
+        # Blocking: a shard restarted while its old task is still closing waits a moment for
+        # that connection instead of failing.
+        self._pool = BlockingConnectionPool.from_url(
+            settings.redis_url,
+            max_connections=connections,
+            timeout=5,
+            decode_responses=True,
+            socket_connect_timeout=2,
+            socket_timeout=BLOCK_MS / 1000 + 5,  # a blocked read is never cut short
+            retry=Retry(NoBackoff(), 0),  # a reconnect changes the id CLIENT UNBLOCK needs
+        )
+        self._shards = [Shard() for _ in range(connections)]
         self._feeds: dict[str, Feed] = {}
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, article_id: str) -> AsyncIterator[Reader]:
-        """A reader of the article's events published from now on."""
-        feed = self._feeds.get(article_id)
+    async def subscribe(self, key: str) -> AsyncIterator[Reader]:
+        """A reader of the stream `key`'s entries added from now on."""
+        feed, new = self._feeds.get(key), False
         if feed is None:
-            # Read from the stream's current end, fixed now: nothing published after this
+            # Read from the stream's current end, fixed now: nothing added after this
             # subscription can slip between it and the first XREAD.
-            newest: list[Any] = await self._redis.xrevrange(  # type: ignore[assignment]
-                keys.article_events(article_id), count=1
-            )
-            feed = Feed(article_id, str(newest[0][0]) if newest else "0-0")
-            feed.task = asyncio.create_task(self._read(feed), name=f"feed:{article_id}")
-            self._feeds[article_id] = feed
-        reader = Reader()
-        feed.readers.add(reader)
+            newest: list[Any] = await self._redis.xrevrange(key, count=1)  # type: ignore[assignment]
+            feed = self._feeds.get(key)  # another reader may have started it meanwhile
+            if feed is None:
+                feed = self._feeds[key] = Feed(key, str(newest[0][0]) if newest else "0-0")
+                new = True
+        reader = Reader(key)
+        feed.readers.add(reader)  # before the feed is read: its first entries are for us
         try:
+            if new:
+                await self._start(feed)
             yield reader
         finally:
             feed.readers.discard(reader)
-            if not feed.readers and self._feeds.get(article_id) is feed:
-                del self._feeds[article_id]
-                if feed.task:
-                    feed.task.cancel()
+            if not feed.readers and self._feeds.get(key) is feed:
+                self._stop(feed)
 
-    async def close(self) -> None:
-        for feed in list(self._feeds.values()):
-            if feed.task:
-                feed.task.cancel()
-        self._feeds.clear()
-
-    def readers(self, article_id: str) -> int:
-        feed = self._feeds.get(article_id)
+    def readers(self, key: str) -> int:
+        feed = self._feeds.get(key)
         return len(feed.readers) if feed else 0
 
-    async def _read(self, feed: Feed) -> None:
-        key = keys.article_events(feed.article_id)
-        while feed.readers:
+    def reading(self) -> int:
+        """How many feeds are read from Redis now."""
+        return sum(len(shard.feeds) for shard in self._shards)
+
+    async def close(self) -> None:
+        tasks = [shard.task for shard in self._shards if shard.task]
+        for shard in self._shards:
+            shard.task = None
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._feeds.clear()
+        await self._pool.aclose()
+
+    def _shard(self, key: str) -> Shard:
+        return self._shards[zlib.crc32(key.encode()) % len(self._shards)]
+
+    async def _start(self, feed: Feed) -> None:
+        shard = self._shard(feed.key)
+        shard.feeds[feed.key] = feed
+        if shard.task is None:
+            shard.task = asyncio.create_task(self._read(shard), name=f"feeds:{feed.key}")
+        elif shard.client_id is not None and not shard.waking:
+            shard.waking = True
             try:
-                found: list[Any] = await self._redis.xread(  # type: ignore[assignment]
-                    {key: feed.last_id}, block=BLOCK_MS, count=100
-                )
-            except RedisError as e:
-                log.warning("feed.read_failed", article_id=feed.article_id, detail=str(e))
-                await asyncio.sleep(1)
-                continue
-            for _stream, entries in found:
-                for entry_id, fields in entries:
-                    feed.last_id = entry_id
-                    event = (entry_id, fields["type"], fields["data"])
-                    for reader in list(feed.readers):
-                        try:
-                            reader.queue.put_nowait(event)
-                        except asyncio.QueueFull:
-                            feed.readers.discard(reader)
-                            reader.dropped.set()
+                with contextlib.suppress(RedisError):  # then it is read after the current block
+                    await self._redis.client_unblock(shard.client_id)
+            finally:
+                shard.waking = False
+
+    def _stop(self, feed: Feed) -> None:
+        del self._feeds[feed.key]
+        shard = self._shard(feed.key)
+        shard.feeds.pop(feed.key, None)
+        if not shard.feeds and shard.task is not None:
+            shard.task.cancel()  # the blocked XREAD's connection is closed with it
+            shard.task = None
+            shard.client_id = None
+
+    async def _read(self, shard: Shard) -> None:
+        # Cancelled while connecting, redis-py may raise a ConnectionError instead: a task
+        # that is no longer its shard's ends all the same.
+        me = asyncio.current_task()
+        client = Redis(connection_pool=self._pool, single_connection_client=True)
+        try:
+            while shard.task is me and shard.feeds:
+                try:
+                    if shard.client_id is None:
+                        client_id = int(await client.client_id())
+                        if shard.task is not me:
+                            return
+                        shard.client_id = client_id
+                    positions: dict[Any, Any] = {k: f.last_id for k, f in shard.feeds.items()}
+                    found: list[Any] = await client.xread(  # type: ignore[assignment]
+                        positions, block=BLOCK_MS, count=READ_COUNT
+                    )
+                except RedisError as e:
+                    if shard.task is not me:
+                        return
+                    shard.client_id = None
+                    log.warning("feed.read_failed", detail=str(e))
+                    await asyncio.sleep(1)
+                    continue
+                _deliver(shard, found or [])
+        finally:
+            await client.aclose()
+
+
+def _deliver(shard: Shard, found: list[Any]) -> None:
+    for key, entries in found:
+        feed = shard.feeds.get(key)
+        if feed is None:
+            continue  # its last reader left meanwhile
+        for entry_id, fields in entries:
+            feed.last_id = entry_id
+            event = (entry_id, fields)
+            for reader in list(feed.readers):
+                try:
+                    reader.queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    feed.readers.discard(reader)
+                    reader.dropped.set()
 
 
 def stream_id(text: str) -> tuple[int, int] | None:

@@ -13,9 +13,10 @@ from aiohttp_sse import sse_response
 
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
-from services.api.state import REDIS, TRANSITION
+from services.api.feeds import stream_id
+from services.api.state import FEEDS, REDIS, SETTINGS, TRANSITION
 from services.api.stored import stored
-from services.api.streams import Stopping, counted, unless_stopping
+from services.api.streams import STREAMS, relay
 from services.core import keys
 from services.core.access import Role
 from services.core.comment import State, moderator_view
@@ -127,28 +128,24 @@ async def audit(request: web.Request) -> web.Response:
 async def stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events of every comment event (ids only, no text), so the moderation page
     sees held comments arrive and decided ones leave without reloading."""
-    last_id = request.headers.get("Last-Event-ID") or "$"
-    async with sse_response(request) as response:
-        with counted():
-            await _relay(request, response, last_id)
+    resume = request.headers.get("Last-Event-ID")
+    if resume is not None and stream_id(resume) is None:
+        error = FieldError("Last-Event-ID", "must be an event id this stream gave")
+        raise InvalidQuery("The Last-Event-ID is not one of ours.", errors=[error])
+    with request.app[STREAMS].open(request) as ended:
+        async with (
+            request.app[FEEDS].subscribe(keys.EVENTS) as reader,
+            sse_response(request) as response,
+        ):
+            await relay(request, response, reader, ended, resume, _event)
     return response
 
 
-async def _relay(request: web.Request, response: Any, last_id: str) -> None:
-    redis = request.app[REDIS]
-    while response.is_connected():
-        try:
-            read = redis.xread({keys.EVENTS: last_id}, block=10_000, count=100)
-            found: Any = await unless_stopping(request, read)
-        except Stopping:
-            return
-        for _stream, entries in found:
-            for entry_id, fields in entries:
-                last_id = entry_id
-                if "comment_id" not in fields:
-                    continue  # not about a comment (webhook.disabled)
-                data = {k: fields[k] for k in ("type", "article_id", "comment_id")}
-                await response.send(json.dumps(data), id=entry_id, event=fields["type"])
+def _event(fields: dict[str, str]) -> tuple[str, str] | None:
+    if "comment_id" not in fields:
+        return None  # not about a comment (webhook.disabled)
+    data = {k: fields[k] for k in ("type", "article_id", "comment_id")}
+    return fields["type"], json.dumps(data)
 
 
 async def _apply(
@@ -176,6 +173,7 @@ async def _apply(
     transition = decision_transition(
         record, decision, identity.name, identity.role.value, reason, int(time.time() * 1000),
         first_decision=not seen,
+        article_events_ttl_s=request.app[SETTINGS].article_events_ttl_s,
     )  # fmt: skip
     applied, found, decided_by = await request.app[TRANSITION](
         keys=transition.keys(), args=transition.args()

@@ -23,7 +23,7 @@ PROBLEMS = {
     415: "Not JSON (or, for comments, a urlencoded form) in UTF-8.",
     422: "The document breaks its schema; `errors` names every failing field.",
     429: "Too many comments from this author or client; see Retry-After.",
-    503: "Redis does not answer.",
+    503: "Unavailable for now (Redis does not answer, or too many streams are open).",
 }
 
 
@@ -262,7 +262,7 @@ def _public_paths() -> dict[str, Any]:
                         "content": {"text/event-stream": {"schema": {"type": "string"}}},
                     }
                 },
-                problems=(400, 404),
+                problems=(400, 404, 503),
                 parameters=(
                     ARTICLE,
                     {
@@ -377,7 +377,7 @@ def _moderation_paths() -> dict[str, Any]:
                         "description": "An event stream.",
                         "content": {"text/event-stream": {"schema": {"type": "string"}}},
                     },
-                    **_op("x", "", {}, role="moderator")["responses"],
+                    **_op("x", "", {}, role="moderator", problems=(400, 503))["responses"],
                 },
             }
         },

@@ -5,7 +5,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from rq import Queue
 
-from services.api.feeds import ArticleFeeds
+from services.api.feeds import Feeds
 from services.api.writer import BatchWriter
 from services.core.settings import Settings
 
@@ -14,7 +14,7 @@ REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", Queue)
 WEBHOOK_QUEUE = web.AppKey("webhook_queue", Queue)
 WRITER = web.AppKey("writer", BatchWriter)
-FEEDS = web.AppKey("feeds", ArticleFeeds)
+FEEDS = web.AppKey("feeds", Feeds)
 """The live article feeds of this process (services/api/feeds.py)."""
 TRANSITION = web.AppKey("transition", AsyncScript)
 """The compare-and-set transition script (services/core/transitions.py)."""

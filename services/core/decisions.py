@@ -10,7 +10,7 @@ from enum import StrEnum
 from services.core.comment import State, now_iso
 from services.core.learning import features
 from services.core.moderation import published_fields
-from services.core.transitions import Transition
+from services.core.transitions import ARTICLE_EVENTS_TTL_S, Transition
 
 
 class Decision(StrEnum):
@@ -61,6 +61,7 @@ def decision_transition(
     reason: str,
     now_ms: int,
     first_decision: bool = False,
+    article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S,
 ) -> Transition:
     """The transition for `decision` on `record`, which must be in a state it applies to."""
     rule = RULES[decision]
@@ -77,6 +78,7 @@ def decision_transition(
         tokens=tokens_of(record) if rule.learn_as else (),
         mark_known_spam=decision == Decision.SPAM,
         first_decision=first_decision,
+        article_events_ttl_s=article_events_ttl_s,
         fields={"decided_by": actor, "decision": decision.value, "decision_reason": reason},
         audit={
             "at": when,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from services.core.rules import Rules
+from services.core.transitions import ARTICLE_EVENTS_TTL_S
 from services.core.webhook_targets import networks
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -132,6 +133,19 @@ class Settings:
     purge_after_days: int = 30
     """Spam and rejected comments are deleted this many days after their verdict; 0 keeps
     them (COMMENTS_PURGE_AFTER_DAYS)."""
+
+    max_streams: int = 1000
+    """Most server-sent event streams (article and moderation) one API process keeps open; one
+    more is answered `503` with `Retry-After`, so readers never crowd out requests
+    (COMMENTS_MAX_STREAMS)."""
+
+    stream_redis_connections: int = 4
+    """Redis connections one API process reads its live feeds on, apart from those requests
+    use; each blocks in one XREAD for many articles at once (COMMENTS_STREAM_REDIS_CONNECTIONS)."""
+
+    article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S
+    """An article's event stream (what its live readers resume from) is deleted after this many
+    seconds without an event; 0 keeps it (COMMENTS_ARTICLE_EVENTS_TTL_S)."""
 
     metrics_port: int = 0
     """A worker serves its Prometheus metrics on this port, at /metrics; 0: not at all

@@ -24,6 +24,10 @@ AUDIT_MAXLEN = 1_000_000
 ARTICLE_EVENTS_MAXLEN = 1_000
 """Approximate length of each article's public event stream: how far back a reader who
 lost its connection can resume."""
+ARTICLE_EVENTS_TTL_S = 24 * 3600
+"""Default of the `article_events_ttl_s` setting: an article's public event stream goes after
+this long without an event. A reader resuming later loses nothing: the stream it finds
+again holds only events newer than any it was sent."""
 KNOWN_SPAM_TTL = 30 * 24 * 3600
 """How long text a moderator marked spam stays known as spam, in seconds."""
 
@@ -34,7 +38,8 @@ KNOWN_SPAM_TTL = 30 * 24 * 3600
 #       published fields JSON, event type, event JSON, events max length, learn as
 #       ('', spam, ham), tokens JSON, audit JSON, known-spam TTL (0: none), fields JSON,
 #       audit max length, '1' to apply only if no moderator decided the comment yet,
-#       the article's public event JSON ('' for none), its max length
+#       the article's public event JSON ('' for none), its max length, the seconds that
+#       stream lives after its last event (0: for ever)
 # Returns {1, previous state, ''} when applied, {0, current state or '', who decided} when not.
 TRANSITION = """
 local state, decided_by = unpack(redis.call('HMGET', KEYS[1], 'state', 'decided_by'))
@@ -94,6 +99,9 @@ if new == 'published' or state == 'published' then
 end
 if ARGV[18] ~= '' then
   redis.call('XADD', KEYS[12], 'MAXLEN', '~', ARGV[19], '*', 'type', ARGV[8], 'data', ARGV[18])
+  if tonumber(ARGV[20]) > 0 then
+    redis.call('EXPIRE', KEYS[12], ARGV[20])
+  end
 end
 return {1, state, ''}
 """
@@ -124,6 +132,9 @@ class Transition:
     first_decision: bool = False
     """Apply only if no moderator has decided the comment yet: of two moderators deciding
     at once, the second is refused instead of overriding the first."""
+    article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S
+    """The article's public event stream lives this long after the event this transition
+    adds to it (the `article_events_ttl_s` setting; 0: for ever)."""
 
     @property
     def comment_id(self) -> str:
@@ -199,4 +210,5 @@ class Transition:
             "1" if self.first_decision else "",
             json.dumps(public) if public else "",
             ARTICLE_EVENTS_MAXLEN,
+            self.article_events_ttl_s,
         ]

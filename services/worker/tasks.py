@@ -172,6 +172,7 @@ class Pending:
             learn_as="ham" if verdict.state == State.PUBLISHED else "",
             tokens=tuple(self.tokens),
             fields={"checks": ",".join(s.check for s in self.assessment.signals)},
+            article_events_ttl_s=current().settings.article_events_ttl_s,
         )
         return verdict, transition
 

@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
+from services import lifecycle
+from services.api.app import create_app
 from services.api.state import FEEDS
+from services.core import keys
 from services.core.settings import Settings
-from tests.helpers import moderate_all, token, valid_submission
+from tests.conftest import TEST_SECRET
+from tests.helpers import eventually, moderate_all, served, token, valid_submission
 
 STREAM = "/v1/articles/a1/comments/stream"
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, settings: Settings) -> TestClient:
+    """The real API, served as `comments api` serves it."""
+    return await aiohttp_client(served(create_app(settings)))  # type: ignore[no-any-return]
 
 
 async def next_event(response: ClientResponse, timeout: float = 5.0) -> dict[str, Any]:
@@ -88,16 +100,44 @@ async def test_a_reader_resumes_where_it_stopped_with_nothing_lost_or_repeated(
 
 async def test_many_readers_share_one_redis_reader(client: TestClient, settings: Settings) -> None:
     readers = [await client.get(STREAM) for _ in range(50)]
-    feeds = client.app[FEEDS]
-    assert feeds.readers("a1") == 50
-    assert len(feeds._feeds) == 1
+    feeds, key = client.app[FEEDS], keys.article_events("a1")
+    assert feeds.readers(key) == 50
+    assert feeds.reading() == 1
     comment_id = await publish(client, settings, 1)
     events = await asyncio.gather(*(next_event(r) for r in readers))
     assert {e["data"]["comment"]["id"] for e in events} == {comment_id}
     for reader in readers:
         reader.close()
-    for _ in range(100):
-        if feeds.readers("a1") == 0:
-            break
-        await asyncio.sleep(0.02)
-    assert feeds.readers("a1") == 0 and not feeds._feeds
+    await eventually(lambda: feeds.readers(key) == 0 and feeds.reading() == 0)
+
+
+async def test_an_article_event_stream_expires_after_a_quiet_period(
+    aiohttp_client: Any, settings: Settings, redis: Redis
+) -> None:
+    settings = replace(settings, article_events_ttl_s=600)
+    client = await aiohttp_client(served(create_app(settings)))
+    key = keys.article_events("a1")
+    first = await publish(client, settings, 1)
+    assert 590 <= redis.ttl(key) <= 600
+    redis.expire(key, 30)  # as if it had been quiet for most of its life
+    removed = await client.post(
+        f"/v1/moderation/comments/{first}/decision",
+        json={"action": "remove", "from": "published"},
+        headers=token(redis, "moderator"),
+    )
+    assert removed.status == 200
+    assert 590 <= redis.ttl(key) <= 600  # each event starts the quiet period again
+    await publish(client, settings, 2)
+    redis.expire(key, 30)
+    lifecycle.erase_email(redis, TEST_SECRET, "live2@example.com", "test", article_events_ttl_s=600)
+    assert 590 <= redis.ttl(key) <= 600  # so does an erasure's comment.removed
+
+
+async def test_an_article_event_stream_can_be_kept_for_ever(
+    aiohttp_client: Any, settings: Settings, redis: Redis
+) -> None:
+    settings = replace(settings, article_events_ttl_s=0)
+    client = await aiohttp_client(served(create_app(settings)))
+    await publish(client, settings, 1)
+    assert redis.xlen(keys.article_events("a1")) == 1
+    assert redis.ttl(keys.article_events("a1")) == -1

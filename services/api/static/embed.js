@@ -152,9 +152,17 @@
 
     listen() {
       if (!("EventSource" in window)) return;
-      // The browser reconnects by itself, sending Last-Event-ID: nothing is missed.
-      const source = new EventSource(this.url("/stream"));
+      // The browser reconnects by itself, sending Last-Event-ID: nothing is missed. It gives
+      // up on an answer other than 200 (a server with all the streams it allows open says
+      // 503): then try again a while later, from the last event seen.
+      const resume = this.lastEventId ? `?last_event_id=${encodeURIComponent(this.lastEventId)}` : "";
+      const source = new EventSource(this.url("/stream") + resume);
+      source.addEventListener("error", () => {
+        if (source.readyState !== EventSource.CLOSED) return;
+        setTimeout(() => this.listen(), 5000 + Math.random() * 10000);
+      });
       source.addEventListener("comment.published", (event) => {
+        this.lastEventId = event.lastEventId;
         const data = JSON.parse(event.data);
         if (this.show(data.comment)) {
           this.announcer.textContent = `New comment from ${data.comment.author.name}.`;
@@ -162,6 +170,7 @@
         this.counted();
       });
       source.addEventListener("comment.removed", (event) => {
+        this.lastEventId = event.lastEventId;
         const data = JSON.parse(event.data);
         const item = this.item(data.comment_id);
         if (item) item.remove();
