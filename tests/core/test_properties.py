@@ -119,3 +119,25 @@ def test_masking_a_hostile_log_line_is_linear(line: str) -> None:
     event = {"event": "http.request", "path": line}
     spent = cpu_ms(lambda: logs_mask(None, "info", dict(event)))
     assert spent <= BUDGET_MS_PER_KB * 64, (spent, line[:40])
+
+
+DISGUISE = st.sampled_from(
+    ["{l}@{d}.{t}", "{l}\uff20{d}\uff0e{t}", "{l}&#64;{d}.{t}", "{l}%40{d}%2E{t}", '"{l}"@{d}.{t}',
+     "{l} at {d} dot {t}", "{l}[at]{d}[dot]{t}", "{l}\u200b@{d}.{t}"]
+)  # fmt: skip
+HOSTILE_MIX = st.lists(HOSTILE_UNITS, max_size=30).map("".join)
+
+
+@FAST
+@given(HOSTILE_MIX)
+def test_masking_hostile_mixtures_is_idempotent(text: str) -> None:
+    once = mask_emails(text)
+    assert mask_emails(once) == once
+
+
+@FAST
+@given(before=HOSTILE_MIX, form=DISGUISE, after=HOSTILE_MIX)
+def test_a_disguised_address_never_survives(before: str, form: str, after: str) -> None:
+    address = form.format(l="jane.roe", d="example", t="com")
+    masked = mask_emails(f"{before} {address} {after}")
+    assert "jane" not in masked and "roe" not in masked  # no hostile unit holds a j or an r
