@@ -30,6 +30,7 @@ _ANCHOR = re.compile(rf'(?<=[\w.%+"-])[@{AT}](?=[\w-]++[.{DOT}])')
 # The local part, read leftwards from the `@` (on the reversed text): `*` is not in it, so
 # a masked `j***@e***.com` holds no address.
 _LOCAL_REVERSED = re.compile(r"[\w.%+-]*+")
+_LOCAL_CHAR = re.compile(r"[\w.%+-]")
 _DOMAIN = re.compile(rf"[\w.{DOT}-]*+")
 _LABEL_SEPARATOR = re.compile(f"([.{DOT}])")
 _TOP_LEVEL = re.compile(r"[^\W\d_]{2,63}")
@@ -75,7 +76,10 @@ def addresses(found: Canonical) -> Iterator[Address]:
         if start < done:  # the local part ran into the previous address: keep what is left
             start, local = done, text[done:at]
         end, labels = domain
-        yield Address(start, end, mask_email(f"{local}@{'.'.join(labels)}"))
+        masked = mask_email(f"{local}@{'.'.join(labels)}")
+        if text[start] == '"' and start > done and _LOCAL_CHAR.match(text, start - 1):
+            masked = '"' + masked  # `x"jane"@...` -> `x"j***@...`: `xj***@` would read anew
+        yield Address(start, end, masked)
         done = end
 
 

@@ -17,6 +17,7 @@ from services.core.masking import mask_emails
         ("jane@example dot com", "j***@e***.com"),
         ("josé@müller.de", "j***@m***.de"),
         ("a@b.com@c.com", "a***@b***.com***@c***.com"),
+        ('a@b.x"a"@b.cc', 'a@b.x"a***@b***.cc'),  # the quote stays: `xa***@` would read anew
     ],
 )
 def test_addresses_and_obfuscations_are_masked(text: str, masked: str) -> None:
