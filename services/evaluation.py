@@ -63,9 +63,11 @@ def read_labeled(path: Path) -> Iterator[Labeled]:
     raise ValueError(f"{path}: not YouTube (CONTENT, CLASS), SMS (label<TAB>text) or label,text")
 
 
-_ANCHOR = re.compile(r"<a\s[^>]*href=\"([^\"]*)\"[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
+# No `<` inside a tag or a link's text: each attempt stops at the next `<`, so a text of many
+# unclosed `<a ` is read once, not once per `<` (`.*?</a>` and `[^>]+` read it to its end).
+_ANCHOR = re.compile(r"<a\s[^<>]*?href=\"([^\"<>]*)\"[^<>]*>[^<]*</a>", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 
 
 def _from_html(text: str) -> str:

@@ -102,7 +102,7 @@ HISTORY_STATES = ("published", "held", "spam", "rejected", "removed")
 def moderator_view(record: Mapping[str, str], history: Mapping[str, str]) -> dict[str, Any]:
     """A comment as a moderator sees it: the text, the verdict with its reasons, the author's
     masked email, hashes to ban by, and the author's history. Email addresses written in the
-    text, or in what a check matched, are masked here too: a moderator needs none."""
+    text, the name, the URL or what a check matched are masked here too: a moderator needs none."""
     verdict = json.loads(record.get("verdict") or "{}")
     reasons = [
         {**reason, "matched": [mask_emails(m) for m in reason.get("matched", [])]}
@@ -115,8 +115,8 @@ def moderator_view(record: Mapping[str, str], history: Mapping[str, str]) -> dic
         "parent_id": record.get("parent_id") or None,
         "state": record["state"],
         "author": {
-            "name": record["author_name"],
-            "url": record.get("author_url") or None,
+            "name": mask_emails(record["author_name"]),
+            "url": mask_emails(record.get("author_url", "")) or None,
             "email": record["email_masked"],
             "email_hash": record["email_hash"],
             "client_hash": record.get("client_hash") or None,

@@ -14,6 +14,10 @@ from services.core.masking import mask_emails
         ("bob (at) mail.example.org!", "b***@m***.org!"),
         ("sam @ gmail . com", "s***@g***.com"),
         ("<a href='mailto:x@y.io'>", "<a href='mailto:x***@y***.io'>"),
+        ("jane@example dot com", "j***@e***.com"),
+        ("josé@müller.de", "j***@m***.de"),
+        ("a@b.com@c.com", "a***@b***.com***@c***.com"),
+        ('a@b.x"a"@b.cc', 'a@b.x"a***@b***.cc'),  # the quote stays: `xa***@` would read anew
     ],
 )
 def test_addresses_and_obfuscations_are_masked(text: str, masked: str) -> None:
@@ -33,4 +37,46 @@ def test_addresses_and_obfuscations_are_masked(text: str, masked: str) -> None:
     ],
 )
 def test_nothing_else_is_touched(text: str) -> None:
+    assert mask_emails(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("write to name\uff20example\uff0ecom today", "write to n***@e***.com today"),  # full-width
+        (
+            "\uff4a\uff41\uff4e\uff45 \uff41\uff54 \uff45\uff58 "
+            "\uff44\uff4f\uff54 \uff43\uff4f\uff4d",
+            "j***@e***.com",
+        ),
+        ("jane@ex\u0430mple.com", "j***@e***.com"),  # a Cyrillic a in the domain
+        ("jane@example.\u0441om", "j***@e***.com"),  # a Cyrillic c in the top-level domain
+        ('mail "john doe"@example.com now', "mail j***@e***.com now"),  # a quoted local part
+        ("ja\u200bne@exa\u200bmple.com", "j***@e***.com"),  # zero-width spaces
+        ("jane\u2060@\u00adexample.com", "j***@e***.com"),  # word joiner, soft hyphen
+        ("jane&#64;example.com", "j***@e***.com"),
+        ("jane&#x40;example&#46;com", "j***@e***.com"),
+        ("jane&commat;example&period;com", "j***@e***.com"),
+        ("jane%40example.com", "j***@e***.com"),
+        ("jane%40example%2Ecom and jane%40example%2ecom", "j***@e***.com and j***@e***.com"),
+        ("https://example.org/?to=jane%40example.com", "https://example.org/?to=j***@e***.com"),
+        ("e\u0301cole@example.com", "e***@e***.com"),  # a combining accent
+    ],
+)
+def test_disguised_addresses_are_masked_on_the_original_characters(text: str, masked: str) -> None:
+    assert mask_emails(text) == masked
+    assert mask_emails(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fish &amp; chips at 5%, 100% sure",
+        "caf\u00e9 \u00e0 Paris, \u4f60\u597d, \uff21\uff22\uff23",
+        'a quote: "it is" @ noon',
+        'I said "hi" at home. Com\u00e9die',
+        "&#64;handle and %40handle",
+    ],
+)
+def test_decoding_touches_nothing_that_is_not_an_address(text: str) -> None:
     assert mask_emails(text) == text
