@@ -20,6 +20,7 @@ another capitalised word (`Dick Cheney`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,23 +28,38 @@ from dataclasses import dataclass
 from services.core.checks.lookalikes import to_ascii
 from services.core.checks.terms import Term
 
-_LEET = str.maketrans("0134579@$!|+l", "oieastgasiiti")
-_LETTERS_ONLY = str.maketrans("l", "i")
+# `1` and `|` stand for `i` or `l`: a word is read both ways.
+_LEET = str.maketrans("0134579@$!|+", "oieastgasiit")
+_LEET_L = str.maketrans("0134579@$!|+", "oleastgasilt")
 _WORD = re.compile(r"[a-z]+")
 # A word that may hide a term: a digit, symbol or non-ASCII letter inside it, a separator
 # between two letters, or a letter three times in a row.
 _SUSPECT = re.compile(r"[^\sa-z'’,.!?;:\"()\[\]]|[a-z][\-._~'’!|][a-z]|([a-z])\1\1")
 _SEPARATORS = re.compile(r"[\-._~'’]")
 _MASK = re.compile(r"[^a-z]")
+_NON_LATIN = re.compile(r"[^\x00-\x7f]")
+# Inside a word, these mean something else than a hidden letter: `:-)`, `&lt;`, `a/b`, `8`.
+_FOREIGN = re.compile(r"[&;:/\\=<>()\[\]{}^~`,268]|\.[a-z]{2,}\.|[a-z]{2,}\.[a-z]{2,}")
 _EDGES = "\"'“”‘’()[]{}<>.,;:!?"
 _RUNS3 = re.compile(r"([a-z])\1\1+")
 _RUNS2 = re.compile(r"([a-z])\1+")
+# Three or more single letters (or leetspeak digits) with separators between: `b a b y`.
+_SPACED = re.compile(
+    r"(?<![a-z0-9])[a-z0-9@$!](?:[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])){2,}"
+)
+_SPACING = re.compile(r"[\s._\-~+*/\\|,:;]")
 _INFLECTIONS = ("s", "es", "ed", "d", "er", "ers", "ing")
 
 
 def spelled(text: str) -> str:
-    """A term's or word's one spelling: look-alikes Latin, leetspeak read, `l` as `i`."""
+    """A term's or word's spelling: look-alikes Latin, leetspeak read (`1` as `i`)."""
     return to_ascii(text).translate(_LEET)
+
+
+def spellings(text: str) -> set[str]:
+    """Both readings of `1` and `|`: as `i` and as `l`."""
+    plain = to_ascii(text)
+    return {plain.translate(_LEET), plain.translate(_LEET_L)}
 
 
 @dataclass(frozen=True)
@@ -56,23 +72,30 @@ class Hit:
 
 class EvasionMatcher:
     def __init__(
-        self, terms: dict[str, Term], ordinary: Iterable[str], known: Mapping[str, float]
+        self,
+        terms: dict[str, Term],
+        ordinary: Iterable[str],
+        known: Mapping[str, float],
+        allowlist: Iterable[str] = (),
     ) -> None:
         """`ordinary`: dictionary words; `known`: words a model knows, each with how far it
-        points at offence (at most 0 when clean)."""
+        points at offence (at most 0 when clean); `allowlist`: words never counted, nor
+        terms spelled the same (`he11` is `hell`)."""
+        allowed = {form for w in allowlist for form in spellings(w)}
+        terms = {t: term for t, term in terms.items() if not spellings(t) & allowed}
         self.terms: dict[str, Term] = {}
         self._phrases: dict[str, Term] = {}
         # Plain spellings first, so a reason names `shit` rather than `sh!+`.
         for text, term in sorted(terms.items(), key=lambda item: not item[0].isalpha()):
             if " " in text.strip():
-                words = to_ascii(text).translate(_LETTERS_ONLY).split()
-                self._phrases.setdefault(" ".join(words), term)
-            self.terms.setdefault(spelled(text).replace(" ", ""), term)
+                self._phrases.setdefault(" ".join(to_ascii(text).split()), term)
+            for form in spellings(text):
+                self.terms.setdefault(form.replace(" ", ""), term)
         self.known: dict[str, float] = {}
         for word, weight in known.items():
             form = spelled(word)
             self.known[form] = max(weight, self.known.get(form, weight))
-        clean = {spelled(w) for w in ordinary}
+        clean = {spelled(w) for w in ordinary} | allowed
         clean.update(w for w, weight in self.known.items() if weight <= 0)
         self.clean = frozenset(clean - set(self.terms))
         self._phrase_pattern = _phrase_pattern(self._phrases)
@@ -86,10 +109,39 @@ class EvasionMatcher:
             hits = list(self._find_by_word(text))
         else:
             hits = self._find_in(text, plain)
-        return [h for h in hits if not _is_name(text, h)]
+        if len(plain) != len(text) or _SUSPECT.search(plain):
+            hits += self._disguised_phrases(text)
+        for m in _SPACED.finditer(plain if len(plain) == len(text) else ""):
+            for form in spellings(_SPACING.sub("", m.group())):
+                if term := self._exact(form):
+                    hits.append(Hit(m.start(), m.end(), term))
+                    break
+        return hits
+
+    def _disguised_phrases(self, text: str) -> Iterator[Hit]:
+        """Phrases (`ball gag`) with their words disguised: each word decoded on its own."""
+        if self._phrase_pattern is None:
+            return
+        chunks = list(re.finditer(r"\S+", text))
+        for keep in (r"\1", r"\1\1"):
+            words = [_decoded(c.group(), keep) for c in chunks]
+            starts, position = [], 0
+            for word in words:
+                starts.append(position)
+                position += len(word) + 1
+            for m in self._phrase_pattern.finditer(" ".join(words)):
+                first = bisect_right(starts, m.start()) - 1
+                last = bisect_right(starts, m.end() - 1) - 1
+                phrase = self._phrases[" ".join(m.group().split())]
+                yield Hit(chunks[first].start(), chunks[last].end(), phrase)
+
+    def term_of(self, word: str) -> Term | None:
+        """The term a word found by better-profanity's matcher stands for, if listed here."""
+        form = _SEPARATORS.sub("", spelled(word.strip(_EDGES)))
+        return self.terms.get(form) or self.terms.get(_RUNS3.sub(r"\1", form))
 
     def _find_in(self, text: str, plain: str) -> list[Hit]:
-        letters = plain.translate(_LETTERS_ONLY)
+        letters = plain
         hits = []
         if set(_WORD.findall(letters)) - self.clean:  # the common case: every word known
             hits = [
@@ -99,7 +151,7 @@ class EvasionMatcher:
             ]
         for start, end in self._suspects(plain):
             if term := self._disguised(plain[start:end], text[start]):
-                hits.append(Hit(start, end, term))
+                hits.append(_trimmed(text, start, end, term))
         if self._phrase_pattern is not None:
             for m in self._phrase_pattern.finditer(letters):
                 hits.append(Hit(m.start(), m.end(), self._phrases[" ".join(m.group().split())]))
@@ -113,7 +165,7 @@ class EvasionMatcher:
                 for hit in self._find_in(word, plain):
                     yield Hit(chunk.start() + hit.start, chunk.start() + hit.end, hit.term)
             elif term := self._disguised(plain, word[0]):
-                yield Hit(chunk.start(), chunk.end(), term)
+                yield _trimmed(text, chunk.start(), chunk.end(), term)
 
     def _suspects(self, plain: str) -> Iterator[tuple[int, int]]:
         """Spans of the whitespace-separated words `_SUSPECT` finds something in."""
@@ -128,18 +180,34 @@ class EvasionMatcher:
 
     def _disguised(self, chunk: str, first: str) -> Term | None:
         word = chunk.strip(_EDGES) or chunk
-        if not re.search("[a-z]", word):
-            return None  # a number or symbols: `455` is not `ass`
-        spelled = word.translate(_LEET)
-        form = word.translate(_LEET)
+        if not re.search("[a-z]", word) or _FOREIGN.search(word):
+            return None  # a number (`455` is not `ass`), an emoticon, an entity, a URL
+        if len(_NON_LATIN.findall(word)) > 1:
+            return None  # another script's word, not a Latin one with a symbol in it
+        for form in {word.translate(_LEET), word.translate(_LEET_L)}:
+            if term := self._decode(form, first):
+                return term
+        return None
+
+    def _decode(self, form: str, first: str) -> Term | None:
         joined = _SEPARATORS.sub("", form)
         if not _MASK.search(joined):
-            return self._word(joined, first) or self._masked(_MASK.sub(".", form))
-        return self._masked(_MASK.sub(".", form)) or self._masked(_MASK.sub(".", joined))
+            if "." in form or "'" in form or "’" in form:  # `f.u.c.k`, not `title.so`
+                return self._exact(joined)
+            return self._word(joined, first) or self._masked(form)
+        return self._masked(form) or self._masked(joined)
 
-    def _masked(self, masked: str) -> Term | None:
+    def _exact(self, word: str) -> Term | None:
+        return self.terms.get(word) or self.terms.get(_RUNS3.sub(r"\1", word))
+
+    def _masked(self, form: str) -> Term | None:
+        """A term of the same length whose letters agree where the word has letters: at
+        least two of them, and half; with only two, the masks must be `*`, `#`, `%`, `?`."""
+        masked = _MASK.sub(".", form)
         letters = len(masked) - masked.count(".")
         if letters < 2 or letters * 2 < len(masked):
+            return None
+        if letters == 2 and _MASK.sub("", form).strip("*#%?"):
             return None
         found = [
             form
@@ -157,11 +225,24 @@ class EvasionMatcher:
         for squeezed in {_RUNS3.sub(r"\1", word), _RUNS3.sub(r"\1\1", word)}:
             if term := self.terms.get(squeezed):
                 return term
-        if _RUNS2.search(word) and (term := self.terms.get(_RUNS2.sub(r"\1", word))):
+        once = _RUNS2.sub(r"\1", word)
+        if len(once) >= 4 and once != word and (term := self.terms.get(once)):
             return term
         if first.isupper() and not word.isupper():
             return None  # a capitalised word is a name: Cockburn, Scunthorpe
+        if self._two_words(word):
+            return None  # `westshore`, `blogspot`: two known words, neither listed
         return self._joined(word)
+
+    def _two_words(self, word: str) -> bool:
+        terms, known = self.terms, self.known
+        return any(
+            word[:cut] not in terms
+            and word[cut:] not in terms
+            and (word[:cut] in known or self._ordinary(word[:cut]))
+            and (word[cut:] in known or self._ordinary(word[cut:]))
+            for cut in range(3, len(word) - 2)
+        )
 
     def _ordinary(self, word: str) -> bool:
         """A known clean word, or one inflected (`spices`, `cocktails`)."""
@@ -193,12 +274,28 @@ class EvasionMatcher:
         return word in self.terms or word in self.known or self._ordinary(word)
 
 
-def _is_name(text: str, hit: Hit) -> bool:
+def _decoded(word: str, keep: str) -> str:
+    plain = to_ascii(word).strip(_EDGES)
+    if re.search("[a-z]", plain):
+        plain = _SEPARATORS.sub("", plain.translate(_LEET))
+    return _RUNS3.sub(keep, plain)
+
+
+def _trimmed(text: str, start: int, end: int, term: Term) -> Hit:
+    """The hit without the quotes and punctuation around its word."""
+    while end - start > 1 and to_ascii(text[end - 1]) in _EDGES:
+        end -= 1
+    while end - start > 1 and to_ascii(text[start]) in _EDGES:
+        start += 1
+    return Hit(start, end, term)
+
+
+def is_name(text: str, start: int, end: int, term: Term) -> bool:
     """A name-like term written as a name beside another capitalised word: Dick Cheney."""
-    if hit.term.category != "name" or not text[hit.start].isupper():
+    if term.category != "name" or not text[start].isupper():
         return False
-    before = text[: hit.start].split()
-    after = text[hit.end :].split()
+    before = text[:start].split()
+    after = text[end:].split()
     return bool((before and before[-1][:1].isupper()) or (after and after[0][:1].isupper()))
 
 
