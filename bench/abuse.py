@@ -200,10 +200,11 @@ def false_positive_table(datasets: Path) -> None:
     sets["Jigsaw toxic"] = jigsaw(datasets)[1]
     for name, texts in sets.items():
         before = sum(caught_before(t, rules) for t in texts) / len(texts)
-        counts = [sum(f) / len(texts) for f in zip(*(flagged(t, rules) for t in texts), strict=True)]
+        counts = [
+            sum(f) / len(texts) for f in zip(*(flagged(t, rules) for t in texts), strict=True)
+        ]
         print(
-            f"{name:<14} {len(texts):>5} {before:>8.1%} "
-            + " ".join(f"{c:>8.1%}" for c in counts)
+            f"{name:<14} {len(texts):>5} {before:>8.1%} " + " ".join(f"{c:>8.1%}" for c in counts)
         )
     print("(Jigsaw toxic: the share caught, for comparison)")
 
@@ -212,11 +213,16 @@ def confusion_table(datasets: Path) -> None:
     rules = Rules()
     clean, toxic = jigsaw(datasets)
     model = toxicity_model()
-    print(f"\nToxicity signal on the Jigsaw sample ({model.source}; hold at {rules.abuse_hold_score})")
+    print(
+        f"\nToxicity signal on the Jigsaw sample ({model.source}; hold at {rules.abuse_hold_score})"
+    )
     print(f"{'signal':<34} {'toxic held':>11} {'clean held':>11}")
     for label, score in (
         ("model alone, p >= 0.5", lambda t: model.score(t) >= 0.5),
-        (f"model alone, p >= {rules.abuse_hold_score}", lambda t: model.score(t) >= rules.abuse_hold_score),
+        (
+            f"model alone, p >= {rules.abuse_hold_score}",
+            lambda t: model.score(t) >= rules.abuse_hold_score,
+        ),
         ("combined abuse score", lambda t: abuse_score(t, NONE)[0] >= rules.abuse_hold_score),
         ("lists and abuse (as assess flags)", lambda t: flagged(t, rules)[2]),
     ):
@@ -226,7 +232,9 @@ def confusion_table(datasets: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--datasets", type=Path, default=Path(__file__).parents[2] / "shared" / "datasets")
+    parser.add_argument(
+        "--datasets", type=Path, default=Path(__file__).parents[2] / "shared" / "datasets"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     evasion_table(args.seed)

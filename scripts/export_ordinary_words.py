@@ -16,14 +16,14 @@ from pathlib import Path
 
 from english_words import get_english_words_set  # type: ignore[import-untyped]
 
-from services.core.checks.evasion import spelled
+from services.core.checks.evasion import spelled, spellings
 from services.core.checks.terms import LANGUAGES, listed_terms
 
 OUT = Path(__file__).resolve().parent.parent / "services" / "core" / "data" / "ordinary-words.txt"
 
 
 def ordinary_words() -> list[str]:
-    terms = {spelled(t) for t in listed_terms(LANGUAGES, ()) if " " not in t}
+    terms = {form for t in listed_terms(LANGUAGES, ()) if " " not in t for form in spellings(t)}
     terms = {t for t in terms if len(t) >= 3}
     lengths = sorted({len(t) for t in terms})
     words = get_english_words_set(["web2", "gcide"], lower=True, alpha=True)
@@ -33,7 +33,9 @@ def ordinary_words() -> list[str]:
         if form in terms:
             continue
         for n in lengths:
-            if n < len(form) and (form[:n] in terms or form[-n:] in terms or form[1 : n + 1] in terms):
+            if n < len(form) and (
+                form[:n] in terms or form[-n:] in terms or form[1 : n + 1] in terms
+            ):
                 kept.add(word)
                 break
     return sorted(kept)

@@ -47,9 +47,7 @@ def export() -> dict[str, Any]:
         "licence": "MIT (c) 2018 Victor Zhou, 2021 Menelaos Kotoglou, and Dimitrios Mistriotis",
         "token_pattern": params["token_pattern"],
         "stop_words": sorted(vectorizer.get_stop_words()),
-        "folds": [
-            {"intercept": b, "a": float(a), "b": float(cb)} for _, b, a, cb in folds
-        ],
+        "folds": [{"intercept": b, "a": float(a), "b": float(cb)} for _, b, a, cb in folds],
         "vocabulary": vocabulary,
     }
 

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from services.core.checks.form import check_form
-from services.core.checks.links import check_links, find_links
 from services.core.checks.abuse_score import abuse_signal
 from services.core.checks.evasion import EvasionMatcher
+from services.core.checks.form import check_form
+from services.core.checks.links import check_links, find_links
 from services.core.checks.profanity import Profanity, censor, find_profanity, profanity_signal
 from services.core.checks.profanity_words import ProfanityMatcher, default_words
-from services.core.checks.terms import listed_terms, ordinary_words
-from services.core.checks.toxicity import toxicity_model
 from services.core.checks.signal import Action, Signal
 from services.core.checks.spam_heuristics import spam_signs
+from services.core.checks.terms import listed_terms, ordinary_words
+from services.core.checks.toxicity import toxicity_model
 from services.core.checks.wordlists import check_word_lists
 from services.core.masking import mask_emails
 from services.core.render import render_html

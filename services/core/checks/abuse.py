@@ -70,5 +70,7 @@ class Abuse:
 def find_abuse(text: str) -> list[Abuse]:
     plain = " ".join(to_ascii(text).replace("’", "'").split())
     return [
-        Abuse(kind, m.group()) for kind, pattern in PATTERNS.items() for m in pattern.finditer(plain)
+        Abuse(kind, m.group())
+        for kind, pattern in PATTERNS.items()
+        for m in pattern.finditer(plain)
     ]

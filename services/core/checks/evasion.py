@@ -207,7 +207,7 @@ class EvasionMatcher:
         letters = len(masked) - masked.count(".")
         if letters < 2 or letters * 2 < len(masked):
             return None
-        if letters == 2 and _MASK.sub("", form).strip("*#%?"):
+        if letters == 2 and re.sub("[a-z]", "", form).strip("*#%?"):
             return None
         found = [
             form
