@@ -67,8 +67,15 @@ class Abuse:
     matched: str
 
 
+# Every pattern names the reader, or says `kys`, `die`, `dead` or `eye`: most comments
+# have none of these words and skip the patterns.
+_ANY = re.compile(r"\b(?:you\w*|u|ur|ya|ye|yall|y'all|yo\w*|kys|die|dead|eye)\b")
+
+
 def find_abuse(text: str) -> list[Abuse]:
     plain = " ".join(to_ascii(text).replace("’", "'").split())
+    if not _ANY.search(plain):
+        return []
     return [
         Abuse(kind, m.group())
         for kind, pattern in PATTERNS.items()

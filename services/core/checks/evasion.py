@@ -20,10 +20,10 @@ another capitalised word (`Dick Cheney`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from services.core.checks.lookalikes import to_ascii
 from services.core.checks.terms import Term
@@ -34,7 +34,13 @@ _LEET_L = str.maketrans("0134579@$!|+", "oleastgasilt")
 _WORD = re.compile(r"[a-z]+")
 # A word that may hide a term: a digit, symbol or non-ASCII letter inside it, a separator
 # between two letters, or a letter three times in a row.
-_SUSPECT = re.compile(r"[^\sa-z'’,.!?;:\"()\[\]]|[a-z][\-._~'’!|][a-z]|([a-z])\1\1")
+# A word that may hide a term: a symbol, digit or non-ASCII letter inside it, a separator
+# between two letters, or a letter three times in a row. Each expression starts with a
+# character class, so the engine skips along to candidates.
+_SUSPECT = re.compile(r"[^\sa-z,.!?;:\"()\[\]'’]|[.\-_~!|](?<=[a-z].)(?=[a-z])")
+# A leetspeak character or a run touching a letter: a phrase may be disguised.
+_DISGUISED = re.compile(r"[a-z][0134579@$!|+]|[0134579@$!|+][a-z]|([a-z])\1\1")
+_RUN3 = re.compile(r"([a-z])\1\1")
 _SEPARATORS = re.compile(r"[\-._~'’]")
 _MASK = re.compile(r"[^a-z]")
 _NON_LATIN = re.compile(r"[^\x00-\x7f]")
@@ -45,7 +51,7 @@ _RUNS3 = re.compile(r"([a-z])\1\1+")
 _RUNS2 = re.compile(r"([a-z])\1+")
 # Three or more single letters (or leetspeak digits) with separators between: `b a b y`.
 _SPACED = re.compile(
-    r"(?<![a-z0-9])[a-z0-9@$!](?:[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])){2,}"
+    r"[a-z0-9@$!](?<![a-z0-9].)(?:[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])){2,}"
 )
 _SPACING = re.compile(r"[\s._\-~+*/\\|,:;]")
 _INFLECTIONS = ("s", "es", "ed", "d", "er", "ers", "ing")
@@ -60,6 +66,11 @@ def spellings(text: str) -> set[str]:
     """Both readings of `1` and `|`: as `i` and as `l`."""
     plain = to_ascii(text)
     return {plain.translate(_LEET), plain.translate(_LEET_L)}
+
+
+OFFENSIVE_WEIGHT = 10.0
+"""A known word pushing this far towards toxicity (the model's top 1%: `dumb`, `shithead`)
+is not taken for a clean one; below it (`lost`, `bus`, `face`) it is."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,7 @@ class EvasionMatcher:
         allowlist: Iterable[str] = (),
     ) -> None:
         """`ordinary`: dictionary words; `known`: words a model knows, each with how far it
-        points at offence (at most 0 when clean); `allowlist`: words never counted, nor
+        points at offence (clean below `OFFENSIVE_WEIGHT`); `allowlist`: words never counted, nor
         terms spelled the same (`he11` is `hell`)."""
         allowed = {form for w in allowlist for form in spellings(w)}
         terms = {t: term for t, term in terms.items() if not spellings(t) & allowed}
@@ -88,7 +99,8 @@ class EvasionMatcher:
         # Plain spellings first, so a reason names `shit` rather than `sh!+`.
         for text, term in sorted(terms.items(), key=lambda item: not item[0].isalpha()):
             if " " in text.strip():
-                self._phrases.setdefault(" ".join(to_ascii(text).split()), term)
+                words = " ".join(to_ascii(text).translate(_LEET).split())
+                self._phrases.setdefault(_RUNS2.sub(r"\1", words), term)
             for form in spellings(text):
                 self.terms.setdefault(form.replace(" ", ""), term)
         self.known: dict[str, float] = {}
@@ -96,81 +108,74 @@ class EvasionMatcher:
             form = spelled(word)
             self.known[form] = max(weight, self.known.get(form, weight))
         clean = {spelled(w) for w in ordinary} | allowed
-        clean.update(w for w, weight in self.known.items() if weight <= 0)
+        clean.update(w for w, weight in self.known.items() if weight < OFFENSIVE_WEIGHT)
         self.clean = frozenset(clean - set(self.terms))
         self._phrase_pattern = _phrase_pattern(self._phrases)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._first_words = frozenset(p.split()[0] for p in self._phrases)
+        self._first_pairs = frozenset(tuple(p.split()[:2]) for p in self._phrases)
+        # Terms by length and first letter, and by length alone (for a masked first letter).
+        self._by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
         for form in self.terms:
-            self._by_length[len(form)].append(form)
+            self._by_shape[(len(form), form[0])].append(form)
+            self._by_shape[(len(form), ".")].append(form)
 
     def find(self, text: str) -> list[Hit]:
-        plain = to_ascii(text)
-        if len(plain) != len(text):  # a character became none or several: spans by word
-            hits = list(self._find_by_word(text))
-        else:
-            hits = self._find_in(text, plain)
-        if len(plain) != len(text) or _SUSPECT.search(plain):
-            hits += self._disguised_phrases(text)
-        for m in _SPACED.finditer(plain if len(plain) == len(text) else ""):
-            for form in spellings(_SPACING.sub("", m.group())):
-                if term := self._exact(form):
-                    hits.append(Hit(m.start(), m.end(), term))
-                    break
-        return hits
-
-    def _disguised_phrases(self, text: str) -> Iterator[Hit]:
-        """Phrases (`ball gag`) with their words disguised: each word decoded on its own."""
-        if self._phrase_pattern is None:
-            return
-        chunks = list(re.finditer(r"\S+", text))
-        for keep in (r"\1", r"\1\1"):
-            words = [_decoded(c.group(), keep) for c in chunks]
-            starts, position = [], 0
-            for word in words:
-                starts.append(position)
-                position += len(word) + 1
-            for m in self._phrase_pattern.finditer(" ".join(words)):
-                first = bisect_right(starts, m.start()) - 1
-                last = bisect_right(starts, m.end() - 1) - 1
-                phrase = self._phrases[" ".join(m.group().split())]
-                yield Hit(chunks[first].start(), chunks[last].end(), phrase)
+        cased = to_ascii(text, lower=False)
+        plain = cased.lower()
+        hits = self._find_in(cased if len(cased) == len(plain) else plain, plain)
+        if not hits or len(plain) == len(text):
+            return hits
+        # A character became none or several: the spans back in the text, only when needed.
+        origin = [i for i, c in enumerate(text) for _ in range(len(to_ascii(c)))]
+        if len(origin) != len(plain):
+            return []  # not expected: per-character folding differs from whole-text folding
+        return [Hit(origin[h.start], origin[h.end - 1] + 1, h.term) for h in hits]
 
     def term_of(self, word: str) -> Term | None:
         """The term a word found by better-profanity's matcher stands for, if listed here."""
         form = _SEPARATORS.sub("", spelled(word.strip(_EDGES)))
         return self.terms.get(form) or self.terms.get(_RUNS3.sub(r"\1", form))
 
-    def _find_in(self, text: str, plain: str) -> list[Hit]:
-        letters = plain
+    def _find_in(self, cased: str, plain: str) -> list[Hit]:
+        """Hits in `plain`, the text folded; `cased` is the same with its capitals."""
         hits = []
-        if set(_WORD.findall(letters)) - self.clean:  # the common case: every word known
+        words = set(_WORD.findall(plain))
+        if unknown := words - self.clean:  # else, the common case
             hits = [
                 Hit(m.start(), m.end(), term)
-                for m in _WORD.finditer(letters)
-                if (term := self._word(m.group(), text[m.start()]))
+                for m in _WORD.finditer(plain)
+                if m.group() in unknown and (term := self._word(m.group(), cased[m.start()]))
             ]
-        for start, end in self._suspects(plain):
-            if term := self._disguised(plain[start:end], text[start]):
-                hits.append(_trimmed(text, start, end, term))
-        if self._phrase_pattern is not None:
-            for m in self._phrase_pattern.finditer(letters):
-                hits.append(Hit(m.start(), m.end(), self._phrases[" ".join(m.group().split())]))
+        suspects = list(self._suspects(plain))
+        for start, end in suspects:
+            if term := self._disguised(plain[start:end], cased[start]):
+                hits.append(_trimmed(plain, start, end, term))
+        for m in _SPACED.finditer(plain):
+            for form in spellings(_SPACING.sub("", m.group())):
+                if term := self._exact(form):
+                    hits.append(Hit(m.start(), m.end(), term))
+                    break
+        if self._phrase_pattern is not None and (suspects or words & self._first_words):
+            disguised = any(_DISGUISED.search(plain, a, b) for a, b in suspects)
+            forms = (
+                {plain, plain.translate(_LEET), plain.translate(_LEET_L)} if disguised else {plain}
+            )
+            for form in forms:
+                tokens = _WORD.findall(_RUNS2.sub(r"\1", form) if disguised else form)
+                if not set(zip(tokens, tokens[1:], strict=False)) & self._first_pairs:
+                    continue  # no phrase can start here: the common case
+                for m in self._phrase_pattern.finditer(form):
+                    key = _RUNS2.sub(r"\1", " ".join(m.group().split()))
+                    hits.append(Hit(m.start(), m.end(), self._phrases[key]))
         return hits
-
-    def _find_by_word(self, text: str) -> Iterator[Hit]:
-        for chunk in re.finditer(r"\S+", text):
-            word = chunk.group()
-            plain = to_ascii(word)
-            if len(plain) == len(word):
-                for hit in self._find_in(word, plain):
-                    yield Hit(chunk.start() + hit.start, chunk.start() + hit.end, hit.term)
-            elif term := self._disguised(plain, word[0]):
-                yield _trimmed(text, chunk.start(), chunk.end(), term)
 
     def _suspects(self, plain: str) -> Iterator[tuple[int, int]]:
         """Spans of the whitespace-separated words `_SUSPECT` finds something in."""
         last_end = -1
-        for m in _SUSPECT.finditer(plain):
+        found = list(_SUSPECT.finditer(plain))
+        if any(c * 3 in plain for c in set(plain) if "a" <= c <= "z"):
+            found = sorted(found + list(_RUN3.finditer(plain)), key=lambda m: m.start())
+        for m in found:
             if m.start() < last_end:
                 continue
             start = max(plain.rfind(c, 0, m.start()) for c in " \n\t") + 1
@@ -194,7 +199,8 @@ class EvasionMatcher:
         if not _MASK.search(joined):
             if "." in form or "'" in form or "’" in form:  # `f.u.c.k`, not `title.so`
                 return self._exact(joined)
-            return self._word(joined, first) or self._masked(form)
+            word = self._word(joined, first)
+            return word or (self._masked(form) if _MASK.search(form) else None)
         return self._masked(form) or self._masked(joined)
 
     def _exact(self, word: str) -> Term | None:
@@ -211,7 +217,7 @@ class EvasionMatcher:
             return None
         found = [
             form
-            for form in self._by_length.get(len(masked), ())
+            for form in self._by_shape.get((len(masked), masked[0]), ())
             if all(m == "." or m == s for m, s in zip(masked, form, strict=True))
         ]
         # Of the terms the masks allow, the one the model knows as the most offensive.
@@ -274,13 +280,6 @@ class EvasionMatcher:
         return word in self.terms or word in self.known or self._ordinary(word)
 
 
-def _decoded(word: str, keep: str) -> str:
-    plain = to_ascii(word).strip(_EDGES)
-    if re.search("[a-z]", plain):
-        plain = _SEPARATORS.sub("", plain.translate(_LEET))
-    return _RUNS3.sub(keep, plain)
-
-
 def _trimmed(text: str, start: int, end: int, term: Term) -> Hit:
     """The hit without the quotes and punctuation around its word."""
     while end - start > 1 and to_ascii(text[end - 1]) in _EDGES:
@@ -300,7 +299,22 @@ def is_name(text: str, start: int, end: int, term: Term) -> bool:
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    body = "|".join(
-        r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
-    )
+    """The phrases (keyed with runs collapsed) as a trie of letters, each allowed to repeat
+    (`b+a+l+\\s+g+a+g+`): a position is given up at its first letter. Neighbouring runs are
+    of different letters, so nothing backtracks."""
+    trie: dict[str, dict[str, Any]] = {}
+    for phrase in phrases:
+        node = trie
+        for part in [f"{re.escape(c)}+" if c != " " else r"\s+" for c in phrase]:
+            node = node.setdefault(part, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        parts = [part + branch(child) for part, child in sorted(node.items()) if part]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+        return f"(?:{body})?" if "" in node else body
+
+    body = branch(trie)
     return re.compile(rf"(?<![a-z])(?:{body})(?![a-z])") if body else None

@@ -65,10 +65,11 @@ def to_ascii_table() -> dict[int, str]:
     return table
 
 
-def to_ascii(text: str) -> str:
-    """Ignorables dropped, look-alikes made Latin, accents stripped, lower-cased."""
-    if text.isascii():
-        return text.lower()
-    text = text.translate(to_ascii_table())
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+def to_ascii(text: str, lower: bool = True) -> str:
+    """Ignorables dropped, look-alikes made Latin, accents stripped, lower-cased (unless
+    not `lower`: then only ASCII letters keep their case)."""
+    if not text.isascii():
+        text = text.translate(to_ascii_table())
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.lower() if lower else text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -57,14 +58,19 @@ class ToxicityModel:
         """The probability that the text is offensive, as `predict_prob` gives it."""
         weights = self._weights
         counts = Counter(self._token.findall(text.lower()))
-        found = [(n, weights[w]) for w, n in counts.items() if w in weights]
-        if not found:
+        rows = [
+            row if n == 1 else tuple(n * x for x in row)
+            for w, n in counts.items()
+            if (row := weights.get(w)) is not None
+        ]
+        if not rows:
             return self._empty
-        norm = math.sqrt(sum((n * row[0]) ** 2 for n, row in found))
+        # Columns: the tf-idf values, then each fold's products, summed in C.
+        idf, *folds = zip(*rows, strict=True)
+        norm = math.sqrt(sum(map(operator.mul, idf, idf)))
         total = 0.0
-        for k, fold in enumerate(self._folds, start=1):
-            decision = sum(n * row[k] for n, row in found) / norm + fold.intercept
-            total += _sigmoid(fold, decision)
+        for fold, column in zip(self._folds, folds, strict=True):
+            total += _sigmoid(fold, sum(column) / norm + fold.intercept)
         return total / len(self._folds)
 
 
