@@ -46,6 +46,12 @@ def evasion_matcher(languages: tuple[str, ...], allowlist: tuple[str, ...]) -> E
     return EvasionMatcher(terms, ordinary_words(), toxicity_model().known_words, allowlist)
 
 
+def prepare(rules: Rules) -> None:
+    """Build the word lists' matchers and load the toxicity model now, not on the first job."""
+    profanity_matcher(rules.profanity_allowlist)
+    evasion_matcher(rules.profanity_languages, rules.profanity_allowlist)
+
+
 def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
     content, name, url = record["content"], record["author_name"], record.get("author_url", "")
     timings: dict[str, float] = {}

@@ -17,7 +17,7 @@ from services.core.checks.terms import Severity
 from services.core.checks.toxicity import toxicity_model
 
 WORD_EVIDENCE = {Severity.MILD: 0.3, Severity.STRONG: 0.6, Severity.SLUR: 0.8}
-PATTERN_EVIDENCE = 0.97
+PATTERN_EVIDENCE = 0.99
 
 
 def abuse_score(content: str, listed: Profanity) -> tuple[float, float, list[str]]:

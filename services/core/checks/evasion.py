@@ -96,11 +96,13 @@ class EvasionMatcher:
         terms = {t: term for t, term in terms.items() if not spellings(t) & allowed}
         self.terms: dict[str, Term] = {}
         self._phrases: dict[str, Term] = {}
+        starts: set[tuple[str, ...]] = set()
         # Plain spellings first, so a reason names `shit` rather than `sh!+`.
         for text, term in sorted(terms.items(), key=lambda item: not item[0].isalpha()):
             if " " in text.strip():
                 words = " ".join(to_ascii(text).translate(_LEET).split())
                 self._phrases.setdefault(_RUNS2.sub(r"\1", words), term)
+                starts.add(tuple(words.split()[:2]))
             for form in spellings(text):
                 self.terms.setdefault(form.replace(" ", ""), term)
         self.known: dict[str, float] = {}
@@ -111,8 +113,14 @@ class EvasionMatcher:
         clean.update(w for w, weight in self.known.items() if weight < OFFENSIVE_WEIGHT)
         self.clean = frozenset(clean - set(self.terms))
         self._phrase_pattern = _phrase_pattern(self._phrases)
-        self._first_words = frozenset(p.split()[0] for p in self._phrases)
-        self._first_pairs = frozenset(tuple(p.split()[:2]) for p in self._phrases)
+        # A phrase's first two words, as written and with runs collapsed: a cheap test of
+        # whether any phrase can start in a text.
+        starts.update(tuple(p.split()[:2]) for p in self._phrases)
+        self._first_pairs = frozenset(starts)
+        self._first_words = frozenset(pair[0] for pair in starts)
+        self._phrase_words = frozenset(
+            _RUNS2.sub(r"\1", w) for p in self._phrases for w in p.split()
+        )
         # Terms by length and first letter, and by length alone (for a masked first letter).
         self._by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
         for form in self.terms:
@@ -156,7 +164,7 @@ class EvasionMatcher:
                     hits.append(Hit(m.start(), m.end(), term))
                     break
         if self._phrase_pattern is not None and (suspects or words & self._first_words):
-            disguised = any(_DISGUISED.search(plain, a, b) for a, b in suspects)
+            disguised = any(self._phrase_word(plain[a:b]) for a, b in suspects)
             forms = (
                 {plain, plain.translate(_LEET), plain.translate(_LEET_L)} if disguised else {plain}
             )
@@ -169,6 +177,16 @@ class EvasionMatcher:
                     hits.append(Hit(m.start(), m.end(), self._phrases[key]))
         return hits
 
+    def _phrase_word(self, chunk: str) -> bool:
+        """Whether a disguised word may be a phrase's (`b4ll` in `b4ll gag`)."""
+        if not _DISGUISED.search(chunk):
+            return False
+        word = chunk.strip(_EDGES)
+        return any(
+            _RUNS2.sub(r"\1", _SEPARATORS.sub("", word.translate(leet))) in self._phrase_words
+            for leet in (_LEET, _LEET_L)
+        )
+
     def _suspects(self, plain: str) -> Iterator[tuple[int, int]]:
         """Spans of the whitespace-separated words `_SUSPECT` finds something in."""
         last_end = -1
@@ -178,6 +196,9 @@ class EvasionMatcher:
         for m in found:
             if m.start() < last_end:
                 continue
+            before, after = plain[m.start() - 1 : m.start()], plain[m.end() : m.end() + 1]
+            if m.group().isdigit() and not (before.isalpha() or after.isalpha()):
+                continue  # a number: `2026`, `40%`
             start = max(plain.rfind(c, 0, m.start()) for c in " \n\t") + 1
             ends = [e for c in " \n\t" if (e := plain.find(c, m.end())) >= 0]
             last_end = min(ends) if ends else len(plain)
