@@ -22,9 +22,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
 
+from services.core.checks.evasion_text import EDGES, Hit, phrase_pattern, trimmed
 from services.core.checks.lookalikes import to_ascii
 from services.core.checks.terms import Term
 
@@ -46,7 +45,6 @@ _MASK = re.compile(r"[^a-z]")
 _NON_LATIN = re.compile(r"[^\x00-\x7f]")
 # Inside a word, these mean something else than a hidden letter: `:-)`, `&lt;`, `a/b`, `8`.
 _FOREIGN = re.compile(r"[&;:/\\=<>()\[\]{}^~`,268]|\.[a-z]{2,}\.|[a-z]{2,}\.[a-z]{2,}")
-_EDGES = "\"'“”‘’()[]{}<>.,;:!?"
 _RUNS3 = re.compile(r"([a-z])\1\1+")
 _RUNS2 = re.compile(r"([a-z])\1+")
 # Three or more single letters (or leetspeak digits) with separators between: `b a b y`.
@@ -71,14 +69,6 @@ def spellings(text: str) -> set[str]:
 OFFENSIVE_WEIGHT = 10.0
 """A known word pushing this far towards toxicity (the model's top 1%: `dumb`, `shithead`)
 is not taken for a clean one; below it (`lost`, `bus`, `face`) it is."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    start: int
-    end: int
-    """Half-open span in the text given to `find`."""
-    term: Term
 
 
 class EvasionMatcher:
@@ -112,7 +102,7 @@ class EvasionMatcher:
         clean = {spelled(w) for w in ordinary} | allowed
         clean.update(w for w, weight in self.known.items() if weight < OFFENSIVE_WEIGHT)
         self.clean = frozenset(clean - set(self.terms))
-        self._phrase_pattern = _phrase_pattern(self._phrases)
+        self._phrase_pattern = phrase_pattern(self._phrases)
         # A phrase's first two words, as written and with runs collapsed: a cheap test of
         # whether any phrase can start in a text.
         starts.update(tuple(p.split()[:2]) for p in self._phrases)
@@ -141,7 +131,7 @@ class EvasionMatcher:
 
     def term_of(self, word: str) -> Term | None:
         """The term a word found by better-profanity's matcher stands for, if listed here."""
-        form = _SEPARATORS.sub("", spelled(word.strip(_EDGES)))
+        form = _SEPARATORS.sub("", spelled(word.strip(EDGES)))
         return self.terms.get(form) or self.terms.get(_RUNS3.sub(r"\1", form))
 
     def _find_in(self, cased: str, plain: str) -> list[Hit]:
@@ -157,7 +147,7 @@ class EvasionMatcher:
         suspects = list(self._suspects(plain))
         for start, end in suspects:
             if term := self._disguised(plain[start:end], cased[start]):
-                hits.append(_trimmed(plain, start, end, term))
+                hits.append(trimmed(plain, start, end, term))
         for m in _SPACED.finditer(plain):
             for form in spellings(_SPACING.sub("", m.group())):
                 if term := self._exact(form):
@@ -181,7 +171,7 @@ class EvasionMatcher:
         """Whether a disguised word may be a phrase's (`b4ll` in `b4ll gag`)."""
         if not _DISGUISED.search(chunk):
             return False
-        word = chunk.strip(_EDGES)
+        word = chunk.strip(EDGES)
         return any(
             _RUNS2.sub(r"\1", _SEPARATORS.sub("", word.translate(leet))) in self._phrase_words
             for leet in (_LEET, _LEET_L)
@@ -205,7 +195,7 @@ class EvasionMatcher:
             yield start, last_end
 
     def _disguised(self, chunk: str, first: str) -> Term | None:
-        word = chunk.strip(_EDGES) or chunk
+        word = chunk.strip(EDGES) or chunk
         if not re.search("[a-z]", word) or _FOREIGN.search(word):
             return None  # a number (`455` is not `ass`), an emoticon, an entity, a URL
         if len(_NON_LATIN.findall(word)) > 1:
@@ -299,43 +289,3 @@ class EvasionMatcher:
 
     def _part(self, word: str) -> bool:
         return word in self.terms or word in self.known or self._ordinary(word)
-
-
-def _trimmed(text: str, start: int, end: int, term: Term) -> Hit:
-    """The hit without the quotes and punctuation around its word."""
-    while end - start > 1 and to_ascii(text[end - 1]) in _EDGES:
-        end -= 1
-    while end - start > 1 and to_ascii(text[start]) in _EDGES:
-        start += 1
-    return Hit(start, end, term)
-
-
-def is_name(text: str, start: int, end: int, term: Term) -> bool:
-    """A name-like term written as a name beside another capitalised word: Dick Cheney."""
-    if term.category != "name" or not text[start].isupper():
-        return False
-    before = text[:start].split()
-    after = text[end:].split()
-    return bool((before and before[-1][:1].isupper()) or (after and after[0][:1].isupper()))
-
-
-def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """The phrases (keyed with runs collapsed) as a trie of letters, each allowed to repeat
-    (`b+a+l+\\s+g+a+g+`): a position is given up at its first letter. Neighbouring runs are
-    of different letters, so nothing backtracks."""
-    trie: dict[str, dict[str, Any]] = {}
-    for phrase in phrases:
-        node = trie
-        for part in [f"{re.escape(c)}+" if c != " " else r"\s+" for c in phrase]:
-            node = node.setdefault(part, {})
-        node[""] = {}
-
-    def branch(node: dict[str, Any]) -> str:
-        parts = [part + branch(child) for part, child in sorted(node.items()) if part]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
-        return f"(?:{body})?" if "" in node else body
-
-    body = branch(trie)
-    return re.compile(rf"(?<![a-z])(?:{body})(?![a-z])") if body else None

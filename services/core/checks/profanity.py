@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.core.checks.evasion import EvasionMatcher, is_name
+from services.core.checks.evasion import EvasionMatcher
+from services.core.checks.evasion_text import is_name
 from services.core.checks.profanity_words import CENSORED, ProfanityMatcher
 from services.core.checks.signal import Action, Signal
 from services.core.checks.terms import Severity, Term
