@@ -33,10 +33,12 @@ _LEET_L = str.maketrans("0134579@$!|+", "oleastgasilt")
 _WORD = re.compile(r"[a-z]+")
 # A word that may hide a term: a digit, symbol or non-ASCII letter inside it, a separator
 # between two letters, or a letter three times in a row.
-# A word that may hide a term: a symbol, digit or non-ASCII letter inside it, a separator
-# between two letters, or a letter three times in a row. Each expression starts with a
-# character class, so the engine skips along to candidates.
-_SUSPECT = re.compile(r"[^\sa-z,.!?;:\"()\[\]'’]|[.\-_~!|](?<=[a-z].)(?=[a-z])")
+# A word that may hide a term: a symbol, digit or non-ASCII letter touching a letter (not
+# `2026` or `40%`), a separator between two letters, or a letter three times in a row. Each
+# alternative starts with a character class, so the engine skips along to candidates.
+_SUSPECT = re.compile(
+    r"[^\sa-z,.!?;:\"()\[\]'’](?:(?<=[a-z].)|(?=[a-z]))|[.\-_~!|](?<=[a-z].)(?=[a-z])"
+)
 # A leetspeak character or a run touching a letter: a phrase may be disguised.
 _DISGUISED = re.compile(r"[a-z][0134579@$!|+]|[0134579@$!|+][a-z]|([a-z])\1\1")
 _RUN3 = re.compile(r"([a-z])\1\1")
@@ -186,9 +188,6 @@ class EvasionMatcher:
         for m in found:
             if m.start() < last_end:
                 continue
-            before, after = plain[m.start() - 1 : m.start()], plain[m.end() : m.end() + 1]
-            if m.group().isdigit() and not (before.isalpha() or after.isalpha()):
-                continue  # a number: `2026`, `40%`
             start = max(plain.rfind(c, 0, m.start()) for c in " \n\t") + 1
             ends = [e for c in " \n\t" if (e := plain.find(c, m.end())) >= 0]
             last_end = min(ends) if ends else len(plain)
