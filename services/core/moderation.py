@@ -7,12 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from services.core.checks.abuse_score import abuse_signal
+from services.core.checks.evasion import EvasionMatcher
 from services.core.checks.form import check_form
 from services.core.checks.links import check_links, find_links
 from services.core.checks.profanity import Profanity, censor, find_profanity, profanity_signal
 from services.core.checks.profanity_words import ProfanityMatcher, default_words
 from services.core.checks.signal import Action, Signal
 from services.core.checks.spam_heuristics import spam_signs
+from services.core.checks.terms import listed_terms, ordinary_words
+from services.core.checks.toxicity import toxicity_model
 from services.core.checks.wordlists import check_word_lists
 from services.core.masking import mask_emails
 from services.core.render import render_html
@@ -34,15 +38,31 @@ def profanity_matcher(allowlist: tuple[str, ...] = ()) -> ProfanityMatcher:
     return ProfanityMatcher(default_words(), allowlist)
 
 
+@lru_cache(maxsize=4)
+def evasion_matcher(languages: tuple[str, ...], allowlist: tuple[str, ...]) -> EvasionMatcher:
+    """Both lists (LDNOOBW in `languages`) less the allowlist, with the dictionary and the
+    toxicity model's vocabulary as the known words, built once per process and rules."""
+    terms = listed_terms(languages, allowlist)
+    return EvasionMatcher(terms, ordinary_words(), toxicity_model().known_words, allowlist)
+
+
+def prepare(rules: Rules) -> None:
+    """Build the word lists' matchers and load the toxicity model now, not on the first job."""
+    profanity_matcher(rules.profanity_allowlist)
+    evasion_matcher(rules.profanity_languages, rules.profanity_allowlist)
+
+
 def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
     content, name, url = record["content"], record["author_name"], record.get("author_url", "")
     timings: dict[str, float] = {}
     clock = _Clock(timings)
     matcher = profanity_matcher(rules.profanity_allowlist)
-    in_content = find_profanity(content, matcher)
-    in_name = find_profanity(name, matcher)
+    evasions = evasion_matcher(rules.profanity_languages, rules.profanity_allowlist)
+    in_content = find_profanity(content, matcher, evasions)
+    in_name = find_profanity(name, matcher, evasions)
     signals: list[Signal] = []
-    if signal := profanity_signal("content", in_content, rules.profanity_policy):
+    policies = (rules.profanity_policy, rules.slur_policy)
+    if signal := profanity_signal("content", in_content, *policies):
         signals.append(signal)
     # A name cannot be published half-masked: a profane one is held when the policy censors.
     name_policy = (
@@ -50,9 +70,12 @@ def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
         if rules.profanity_policy == ProfanityPolicy.CENSOR
         else rules.profanity_policy
     )
-    if signal := profanity_signal("author name", in_name, name_policy):
+    if signal := profanity_signal("author name", in_name, name_policy, rules.slur_policy):
         signals.append(signal)
     clock.lap("profanity")
+    if signal := abuse_signal(content, in_content, rules.abuse_hold_score):
+        signals.append(signal)
+    clock.lap("abuse")
     links = find_links(content)
     signals += check_links(content, links, url, rules)
     clock.lap("links")

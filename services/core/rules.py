@@ -24,6 +24,12 @@ class ProfanityPolicy(StrEnum):
     REJECT = "reject"
 
 
+class SlurPolicy(StrEnum):
+    HOLD = "hold"
+    """Hold for a moderator (the default)."""
+    REJECT = "reject"
+
+
 @dataclass(frozen=True)
 class Rules:
     profanity_policy: ProfanityPolicy = ProfanityPolicy.HOLD
@@ -32,6 +38,20 @@ class Rules:
     profanity_allowlist: tuple[str, ...] = field(default_factory=lambda: NEWSROOM_ALLOWLIST)
     """Words taken off better-profanity's list: by default its everyday news vocabulary
     (services/core/data/profanity-allowlist.txt: "murder", "stroke", "god", ...)."""
+
+    slur_policy: SlurPolicy = SlurPolicy.HOLD
+    """What a comment with a listed slur gets: held or rejected. Strong profanity follows
+    `profanity_policy`; mild words (services/core/data/term-severity.tsv) add to the score
+    and are masked under the censor policy."""
+
+    profanity_languages: tuple[str, ...] = ("en",)
+    """The LDNOOBW lists matched besides better-profanity's: any of ar, de, en, es, fr, it,
+    nl, pt."""
+
+    abuse_hold_score: float = 0.97
+    """Abuse (the toxicity model's probability combined with listed words and with patterns
+    of insults, threats and incitement to self-harm aimed at a person) at or above this holds
+    a comment, even without a listed word."""
 
     link_limit: int = 2
     """More links than this in a comment hold it (WordPress's default is 2)."""
@@ -91,4 +111,6 @@ class Rules:
             values[name] = value
         if "profanity_policy" in values:
             values["profanity_policy"] = ProfanityPolicy(values["profanity_policy"])
+        if "slur_policy" in values:
+            values["slur_policy"] = SlurPolicy(values["slur_policy"])
         return cls(**values)

@@ -13,7 +13,7 @@ from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 
 from services.core import keys
-from services.core.moderation import profanity_matcher
+from services.core.moderation import prepare
 from services.core.rules import Rules
 from services.core.rules_store import StoredRules, parse_stored
 from services.core.settings import Settings
@@ -67,7 +67,7 @@ class WorkerContext:
         if self._rules is None or now - self._rules_read_at > RULES_TTL:
             self._rules = parse_stored(self.redis.get(keys.RULES), self.settings.rules)  # type: ignore[arg-type]
             self._rules_read_at = now
-            profanity_matcher(self._rules.rules.profanity_allowlist)  # build it now, once
+            prepare(self._rules.rules)  # build the matchers now, once
         return self._rules.rules
 
 
@@ -78,7 +78,7 @@ def configure(settings: Settings) -> WorkerContext:
     """Set up this process's context and load the word lists now, not on the first job."""
     global _context
     _context = WorkerContext(settings)
-    profanity_matcher(settings.rules.profanity_allowlist)
+    prepare(settings.rules)
     return _context
 
 

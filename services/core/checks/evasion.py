@@ -1,0 +1,290 @@
+"""The second matcher: listed terms behind the disguises better-profanity's semantics miss.
+
+Each form is undone on its own, then the result looked up among the terms (all in one
+spelling: look-alikes made Latin, leetspeak read, `l` and `i` one letter, as `1` and `|`
+stand for both):
+- look-alikes (UTS #39 confusables) and default-ignorable code points, in the whole text;
+- leetspeak (`$h1t`), only in words that hold a letter, so `455` stays a number;
+- masked letters (`f*ck`, `f**k`, `motherf***er`, `f-ck`, and a symbol that stands for no
+  letter, `ᑕ`): each mask one unknown letter, the word's length kept;
+- separators inside a word (`f.u.c.k`, `fu-ck`) taken out;
+- repeated letters (`fuuuck`, `shiiit`) cut;
+- joined words (`fuckyou`, `dumbshit`) and a prefixed letter (`xfuck`): a term at either end
+  of a word whose rest is a known word, a term, or one letter.
+Known clean words never count: a word the toxicity model's vocabulary knows and counts as
+inoffensive (`assess`, `cocktail`, `spicy`) is not taken apart; a capitalised word is not
+taken apart (`Cockburn`, `Scunthorpe`); a name-like term (`Dick`) is not counted beside
+another capitalised word (`Dick Cheney`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+
+from services.core.checks.evasion_text import EDGES, Hit, phrase_pattern, trimmed
+from services.core.checks.lookalikes import to_ascii
+from services.core.checks.terms import Term
+
+# `1` and `|` stand for `i` or `l`: a word is read both ways.
+_LEET = str.maketrans("0134579@$!|+", "oieastgasiit")
+_LEET_L = str.maketrans("0134579@$!|+", "oleastgasilt")
+_WORD = re.compile(r"[a-z]+")
+# A word that may hide a term: a digit, symbol or non-ASCII letter inside it, a separator
+# between two letters, or a letter three times in a row.
+# A word that may hide a term: a symbol, digit or non-ASCII letter touching a letter (not
+# `2026` or `40%`), a separator between two letters, or a letter three times in a row. Each
+# alternative starts with a character class, so the engine skips along to candidates.
+_SUSPECT = re.compile(
+    r"[^\sa-z,.!?;:\"()\[\]'’](?:(?<=[a-z].)|(?=[a-z]))|[.\-_~!|](?<=[a-z].)(?=[a-z])"
+)
+# A leetspeak character or a run touching a letter: a phrase may be disguised.
+_DISGUISED = re.compile(r"[a-z][0134579@$!|+]|[0134579@$!|+][a-z]|([a-z])\1\1")
+_RUN3 = re.compile(r"([a-z])\1\1")
+_SEPARATORS = re.compile(r"[\-._~'’]")
+_MASK = re.compile(r"[^a-z]")
+_NON_LATIN = re.compile(r"[^\x00-\x7f]")
+# Inside a word, these mean something else than a hidden letter: `:-)`, `&lt;`, `a/b`, `8`.
+_FOREIGN = re.compile(r"[&;:/\\=<>()\[\]{}^~`,268]|\.[a-z]{2,}\.|[a-z]{2,}\.[a-z]{2,}")
+_RUNS3 = re.compile(r"([a-z])\1\1+")
+_RUNS2 = re.compile(r"([a-z])\1+")
+# Three or more single letters (or leetspeak digits) with separators between: `b a b y`.
+_SPACED = re.compile(
+    r"[a-z0-9@$!](?<![a-z0-9].)(?:[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])){2,}"
+)
+_SPACING = re.compile(r"[\s._\-~+*/\\|,:;]")
+_INFLECTIONS = ("s", "es", "ed", "d", "er", "ers", "ing")
+
+
+def spelled(text: str) -> str:
+    """A term's or word's spelling: look-alikes Latin, leetspeak read (`1` as `i`)."""
+    return to_ascii(text).translate(_LEET)
+
+
+def spellings(text: str) -> set[str]:
+    """Both readings of `1` and `|`: as `i` and as `l`."""
+    plain = to_ascii(text)
+    return {plain.translate(_LEET), plain.translate(_LEET_L)}
+
+
+OFFENSIVE_WEIGHT = 10.0
+"""A known word pushing this far towards toxicity (the model's top 1%: `dumb`, `shithead`)
+is not taken for a clean one; below it (`lost`, `bus`, `face`) it is."""
+
+
+class EvasionMatcher:
+    def __init__(
+        self,
+        terms: dict[str, Term],
+        ordinary: Iterable[str],
+        known: Mapping[str, float],
+        allowlist: Iterable[str] = (),
+    ) -> None:
+        """`ordinary`: dictionary words; `known`: words a model knows, each with how far it
+        points at offence (clean below `OFFENSIVE_WEIGHT`); `allowlist`: words never counted, nor
+        terms spelled the same (`he11` is `hell`)."""
+        allowed = {form for w in allowlist for form in spellings(w)}
+        terms = {t: term for t, term in terms.items() if not spellings(t) & allowed}
+        self.terms: dict[str, Term] = {}
+        self._phrases: dict[str, Term] = {}
+        starts: set[tuple[str, ...]] = set()
+        # Plain spellings first, so a reason names `shit` rather than `sh!+`.
+        for text, term in sorted(terms.items(), key=lambda item: not item[0].isalpha()):
+            if " " in text.strip():
+                words = " ".join(to_ascii(text).translate(_LEET).split())
+                self._phrases.setdefault(_RUNS2.sub(r"\1", words), term)
+                starts.add(tuple(words.split()[:2]))
+            for form in spellings(text):
+                self.terms.setdefault(form.replace(" ", ""), term)
+        self.known: dict[str, float] = {}
+        for word, weight in known.items():
+            form = spelled(word)
+            self.known[form] = max(weight, self.known.get(form, weight))
+        clean = {spelled(w) for w in ordinary} | allowed
+        clean.update(w for w, weight in self.known.items() if weight < OFFENSIVE_WEIGHT)
+        self.clean = frozenset(clean - set(self.terms))
+        self._phrase_pattern = phrase_pattern(self._phrases)
+        # A phrase's first two words, as written and with runs collapsed: a cheap test of
+        # whether any phrase can start in a text.
+        starts.update(tuple(p.split()[:2]) for p in self._phrases)
+        self._first_pairs = frozenset(starts)
+        self._first_words = frozenset(pair[0] for pair in starts)
+        self._phrase_words = frozenset(
+            _RUNS2.sub(r"\1", w) for p in self._phrases for w in p.split()
+        )
+        # Terms by length and first letter, and by length alone (for a masked first letter).
+        self._by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for form in self.terms:
+            self._by_shape[(len(form), form[0])].append(form)
+            self._by_shape[(len(form), ".")].append(form)
+
+    def find(self, text: str) -> list[Hit]:
+        cased = to_ascii(text, lower=False)
+        plain = cased.lower()
+        hits = self._find_in(cased if len(cased) == len(plain) else plain, plain)
+        if not hits or len(plain) == len(text):
+            return hits
+        # A character became none or several: the spans back in the text, only when needed.
+        origin = [i for i, c in enumerate(text) for _ in range(len(to_ascii(c)))]
+        if len(origin) != len(plain):
+            return []  # not expected: per-character folding differs from whole-text folding
+        return [Hit(origin[h.start], origin[h.end - 1] + 1, h.term) for h in hits]
+
+    def term_of(self, word: str) -> Term | None:
+        """The term a word found by better-profanity's matcher stands for, if listed here."""
+        form = _SEPARATORS.sub("", spelled(word.strip(EDGES)))
+        return self.terms.get(form) or self.terms.get(_RUNS3.sub(r"\1", form))
+
+    def _find_in(self, cased: str, plain: str) -> list[Hit]:
+        """Hits in `plain`, the text folded; `cased` is the same with its capitals."""
+        hits = []
+        words = set(_WORD.findall(plain))
+        if unknown := words - self.clean:  # else, the common case
+            hits = [
+                Hit(m.start(), m.end(), term)
+                for m in _WORD.finditer(plain)
+                if m.group() in unknown and (term := self._word(m.group(), cased[m.start()]))
+            ]
+        suspects = list(self._suspects(plain))
+        for start, end in suspects:
+            if term := self._disguised(plain[start:end], cased[start]):
+                hits.append(trimmed(plain, start, end, term))
+        for m in _SPACED.finditer(plain):
+            for form in spellings(_SPACING.sub("", m.group())):
+                if term := self._exact(form):
+                    hits.append(Hit(m.start(), m.end(), term))
+                    break
+        if self._phrase_pattern is not None and (suspects or words & self._first_words):
+            disguised = any(self._phrase_word(plain[a:b]) for a, b in suspects)
+            forms = (
+                {plain, plain.translate(_LEET), plain.translate(_LEET_L)} if disguised else {plain}
+            )
+            for form in forms:
+                tokens = _WORD.findall(_RUNS2.sub(r"\1", form) if disguised else form)
+                if not set(zip(tokens, tokens[1:], strict=False)) & self._first_pairs:
+                    continue  # no phrase can start here: the common case
+                for m in self._phrase_pattern.finditer(form):
+                    key = _RUNS2.sub(r"\1", " ".join(m.group().split()))
+                    hits.append(Hit(m.start(), m.end(), self._phrases[key]))
+        return hits
+
+    def _phrase_word(self, chunk: str) -> bool:
+        """Whether a disguised word may be a phrase's (`b4ll` in `b4ll gag`)."""
+        if not _DISGUISED.search(chunk):
+            return False
+        word = chunk.strip(EDGES)
+        return any(
+            _RUNS2.sub(r"\1", _SEPARATORS.sub("", word.translate(leet))) in self._phrase_words
+            for leet in (_LEET, _LEET_L)
+        )
+
+    def _suspects(self, plain: str) -> Iterator[tuple[int, int]]:
+        """Spans of the whitespace-separated words `_SUSPECT` finds something in."""
+        last_end = -1
+        found = list(_SUSPECT.finditer(plain))
+        if any(c * 3 in plain for c in set(plain) if "a" <= c <= "z"):
+            found = sorted(found + list(_RUN3.finditer(plain)), key=lambda m: m.start())
+        for m in found:
+            if m.start() < last_end:
+                continue
+            start = max(plain.rfind(c, 0, m.start()) for c in " \n\t") + 1
+            ends = [e for c in " \n\t" if (e := plain.find(c, m.end())) >= 0]
+            last_end = min(ends) if ends else len(plain)
+            yield start, last_end
+
+    def _disguised(self, chunk: str, first: str) -> Term | None:
+        word = chunk.strip(EDGES) or chunk
+        if not re.search("[a-z]", word) or _FOREIGN.search(word):
+            return None  # a number (`455` is not `ass`), an emoticon, an entity, a URL
+        if len(_NON_LATIN.findall(word)) > 1:
+            return None  # another script's word, not a Latin one with a symbol in it
+        for form in {word.translate(_LEET), word.translate(_LEET_L)}:
+            if term := self._decode(form, first):
+                return term
+        return None
+
+    def _decode(self, form: str, first: str) -> Term | None:
+        joined = _SEPARATORS.sub("", form)
+        if not _MASK.search(joined):
+            if "." in form or "'" in form or "’" in form:  # `f.u.c.k`, not `title.so`
+                return self._exact(joined)
+            word = self._word(joined, first)
+            return word or (self._masked(form) if _MASK.search(form) else None)
+        return self._masked(form) or self._masked(joined)
+
+    def _exact(self, word: str) -> Term | None:
+        return self.terms.get(word) or self.terms.get(_RUNS3.sub(r"\1", word))
+
+    def _masked(self, form: str) -> Term | None:
+        """A term of the same length whose letters agree where the word has letters: at
+        least two of them, and half; with only two, the masks must be `*`, `#`, `%`, `?`."""
+        masked = _MASK.sub(".", form)
+        letters = len(masked) - masked.count(".")
+        if letters < 2 or letters * 2 < len(masked):
+            return None
+        if letters == 2 and re.sub("[a-z]", "", form).strip("*#%?"):
+            return None
+        found = [
+            form
+            for form in self._by_shape.get((len(masked), masked[0]), ())
+            if all(m == "." or m == s for m, s in zip(masked, form, strict=True))
+        ]
+        # Of the terms the masks allow, the one the model knows as the most offensive.
+        known = self.known
+        return self.terms[max(found, key=lambda f: known.get(f, 0.0))] if found else None
+
+    def _word(self, word: str, first: str) -> Term | None:
+        """A term, the word as it stands, with runs cut, or taken apart at a known join."""
+        if (term := self.terms.get(word)) or len(word) < 4 or self._ordinary(word):
+            return term
+        for squeezed in {_RUNS3.sub(r"\1", word), _RUNS3.sub(r"\1\1", word)}:
+            if term := self.terms.get(squeezed):
+                return term
+        once = _RUNS2.sub(r"\1", word)
+        if len(once) >= 4 and once != word and (term := self.terms.get(once)):
+            return term
+        if first.isupper() and not word.isupper():
+            return None  # a capitalised word is a name: Cockburn, Scunthorpe
+        if self._two_words(word):
+            return None  # `westshore`, `blogspot`: two known words, neither listed
+        return self._joined(word)
+
+    def _two_words(self, word: str) -> bool:
+        terms, known = self.terms, self.known
+        return any(
+            word[:cut] not in terms
+            and word[cut:] not in terms
+            and (word[:cut] in known or self._ordinary(word[:cut]))
+            and (word[cut:] in known or self._ordinary(word[cut:]))
+            for cut in range(3, len(word) - 2)
+        )
+
+    def _ordinary(self, word: str) -> bool:
+        """A known clean word, or one inflected (`spices`, `cocktails`)."""
+        clean = self.clean
+        return word in clean or any(
+            word.endswith(end) and word[: -len(end)] in clean for end in _INFLECTIONS
+        )
+
+    def _joined(self, word: str) -> Term | None:
+        """A term of four letters or more joined to a known word, a term or one letter in
+        front (`dumbshit`, `xfuck`), or to a known word, a term or an inflection behind
+        (`fuckyou`, `cuntface`, `twatting`)."""
+        terms = self.terms
+        for cut in range(1, len(word) - 3):
+            head, tail = word[:cut], word[cut:]
+            if (term := terms.get(tail)) and (cut == 1 or self._part(head)):
+                return term
+        for cut in range(4, len(word)):
+            head, tail = word[:cut], word[cut:]
+            if (term := terms.get(head)) and (
+                tail in _INFLECTIONS
+                or (tail[0] == head[-1] and tail[1:] in _INFLECTIONS)  # twatting
+                or (len(tail) >= 3 and self._part(tail))
+            ):
+                return term
+        return None
+
+    def _part(self, word: str) -> bool:
+        return word in self.terms or word in self.known or self._ordinary(word)
