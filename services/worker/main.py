@@ -17,6 +17,7 @@ from services.core import logs, queues
 from services.core.redis_config import config_warnings
 from services.core.settings import Settings
 from services.lifecycle import purge
+from services.priors import read_prior, seed
 from services.worker.context import configure, current
 from services.worker.reconcile import reconcile
 
@@ -79,6 +80,8 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
     A webhook worker also runs the dispatcher that turns events into deliveries."""
     worker = build_worker(settings, queue)
     warn_about_config(current().redis)
+    if queue == queues.MODERATION:
+        seed_prior(current().redis, settings)
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
     settle_garbage_collector()
@@ -87,6 +90,15 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
 
         Dispatcher(settings, worker.name).start()
     worker.work(burst=burst, with_scheduler=True, logging_level=rq_log_level(settings))
+
+
+def seed_prior(redis: Redis, settings: Settings) -> None:
+    """A server whose filter has learned nothing starts from the prior (once, ever)."""
+    try:
+        if seed(redis, read_prior(settings.prior)):
+            log.info("prior.loaded", prior=settings.prior or "shipped")
+    except (OSError, ValueError) as e:  # a worker without a prior still moderates
+        log.warning("prior.unreadable", detail=f"COMMENTS_PRIOR: {e}")
 
 
 def warn_about_config(redis: Redis) -> None:
