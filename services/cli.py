@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from services.core import logs
 from services.core.access import Role
@@ -116,10 +117,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     evaluate.add_argument("--url", help="with --online: a service to use instead of a private one")
     evaluate.add_argument("--token", help="with --url: a moderator token for it")
     evaluate.add_argument("--workers", type=int, default=2, help="with --online: worker processes")
+    evaluate.add_argument(
+        "--cross-file",
+        action="store_true",
+        help="with --online: each file through a service of its own, whose filter's prior "
+        "learned from the other files only (never from the file measured)",
+    )
+
+    trainer = commands.add_parser(
+        "train", help="write the spam filter's prior from labeled files (see COMMENTS_PRIOR)"
+    )
+    trainer.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    trainer.add_argument("--output", "-o", type=Path, help="a file (default: standard output)")
 
     args = parser.parse_args(argv)
     if args.command == "eval":
         sys.exit(_eval_command(args))
+    if args.command == "train":
+        sys.exit(_train_command(args))
     try:
         if args.command == "up":
             from services.supervisor import up as run_up
@@ -196,27 +211,69 @@ def _eval_command(args: argparse.Namespace) -> int:
         for path in args.files:
             print(run_eval(path, rules).report(str(path)), end="\n\n")
         return 0
+    from services.evaluation import Triage
+    from services.online_eval import (
+        check_not_trained_on,
+        cross_file_prior,
+        private_service,
+        report,
+        stream_file,
+    )
+    from services.training import TrainedOnMeasured
+
+    if args.url and (not args.token or args.cross_file):
+        print("comments eval: --url needs --token and cannot --cross-file", file=sys.stderr)
+        return 2
+    overall = Triage()
+    try:
+        if args.cross_file:
+            for path in args.files:
+                with cross_file_prior(path, args.files) as prior:
+                    with private_service(args.workers, prior) as (base, token):
+                        triage, windows = stream_file(base, token, path)
+                overall.merge(triage)
+                print(report(path, triage, windows), end="\n\n", flush=True)
+        else:
+            prior = os.environ.get("COMMENTS_PRIOR", "")
+            if not args.url:
+                check_not_trained_on(prior, args.files)
+            service = private_service(args.workers, prior)
+            with service if not args.url else _given(args) as (base, token):
+                for path in args.files:
+                    triage, windows = stream_file(base, token, path)
+                    overall.merge(triage)
+                    print(report(path, triage, windows), end="\n\n", flush=True)
+    except TrainedOnMeasured as e:
+        print(f"comments eval: {e}", file=sys.stderr)
+        return 2
+    if len(args.files) > 1:
+        title = "all files, each with its own prior" if args.cross_file else "all files, in order"
+        print(overall.report(title))
+    return 0
+
+
+def _given(args: argparse.Namespace) -> Any:
     import contextlib
 
-    from services.evaluation import Triage
-    from services.online_eval import private_service, report, stream_file
+    return contextlib.nullcontext((args.url.rstrip("/"), args.token))
 
-    if args.url and not args.token:
-        print("comments eval: --url needs --token (a moderator token)", file=sys.stderr)
-        return 2
-    service = (
-        contextlib.nullcontext((args.url.rstrip("/"), args.token))
-        if args.url
-        else private_service(args.workers)
+
+def _train_command(args: argparse.Namespace) -> int:
+    from services.core.prior import dumps
+    from services.core.settings import parse_fields
+    from services.training import train_files
+
+    prior = train_files(args.files, parse_fields(Rules, os.environ))
+    data = dumps(prior)
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    print(
+        f"comments train: {prior.spam} spam and {prior.ham} genuine comments, "
+        f"{len(prior.tokens)} tokens, version {prior.version()}",
+        file=sys.stderr,
     )
-    overall = Triage()
-    with service as (base, token):
-        for path in args.files:
-            triage, windows, refused = stream_file(base, token, path)
-            overall.merge(triage)
-            print(report(path, triage, windows, refused), end="\n\n", flush=True)
-    if len(args.files) > 1:
-        print(overall.report("all files, in order").split("\nchecks")[0])
     return 0
 
 
