@@ -20,6 +20,7 @@ from services.core import keys, logs
 from services.core.comment import PUBLIC_FIELDS, State, now_iso, public_view
 from services.core.decisions import tokens_of
 from services.core.emails import email_hash
+from services.core.near_dup import bands
 from services.core.transitions import ARTICLE_EVENTS_MAXLEN, AUDIT_MAXLEN, EVENTS_MAXLEN
 
 log = logs.get(__name__)
@@ -144,9 +145,9 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: bool) -> bool:
     pipe.srem(keys.author_comments(record["email_hash"]), comment_id)
     if record["state"] != State.PENDING:
         pipe.hincrby(keys.author(record["email_hash"]), record["state"], -1)
-    if record.get("fingerprint"):
-        spread_member = f"{article_id}|{record['email_hash']}"
-        pipe.zrem(keys.content_spread(record["fingerprint"]), spread_member)
+    spread_member = f"{article_id}|{record['email_hash']}"
+    for band in bands(record.get("content", "")):
+        pipe.zrem(keys.near_dup(band), spread_member)
     if trained := record.get("trained_as"):
         # Untaught: the filter keeps nothing of this comment (its tokens hold the name).
         learned = keys.LEARNED_SPAM if trained == "spam" else keys.LEARNED_HAM

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -86,18 +86,43 @@ def counts_for_spread(content: str, rules: Rules) -> bool:
     return len(" ".join(content.split())) >= rules.duplicate_min_chars
 
 
-def spread_signal(count: int, rules: Rules) -> Signal | None:
-    """The same content from `count` article/author pairs within the window: spam from
-    `rules.duplicate_spread` on."""
-    if count < rules.duplicate_spread:
-        return None
-    return Signal(
-        check="duplicate_spread",
-        action=Action.SPAM,
-        score=1.0,
-        detail=f"the same content came from {count} article/author pairs "
-        f"within {rules.duplicate_window_s} s",
+PROMOTION = frozenset(
+    f"spam:{sign}"
+    for sign in (
+        "self_promotion", "subscribe", "call_to_action", "appeal", "commercial", "contact",
+        "money", "shortener", "link_only", "domain", "author_name",
     )
+)  # fmt: skip
+"""Signs that a text promotes something: copies of it from many authors are a campaign. A
+link alone is not one of them (readers share links to the story they discuss)."""
+
+
+def spread_signal(
+    pairs: int, authors: int, signals: Sequence[Signal], rules: Rules
+) -> Signal | None:
+    """The same or nearly the same content (services.core.near_dup) from `pairs`
+    article/author pairs, `authors` of them distinct, within the window. From
+    `rules.duplicate_spread` pairs on: spam when it promotes something (a campaign) or when
+    one author pastes it across articles; held when it only shares a link; nothing when
+    different readers happen to write the same thing ("Rest in peace ...")."""
+    if pairs < rules.duplicate_spread:
+        return None
+    checks = {s.check for s in signals}
+    where = (
+        f"from {pairs} article/author pairs ({authors} authors) within {rules.duplicate_window_s} s"
+    )
+    if checks & PROMOTION:
+        detail = f"a campaign: the same or nearly the same promotional text {where}"
+        return Signal(
+            "duplicate_spread", Action.SPAM, 1.0, detail, tuple(sorted(checks & PROMOTION))
+        )
+    if authors == 1:
+        return Signal(
+            "duplicate_spread", Action.SPAM, 1.0, f"one author pasted the same text {where}"
+        )
+    if "spam:link" in checks:
+        return Signal("duplicate_spread", Action.HOLD, 0.0, f"the same link and text {where}")
+    return None
 
 
 def published_fields(
