@@ -18,9 +18,9 @@ from pathlib import Path
 
 from services.core.checks.signal import Signal
 from services.core.comment import State
-from services.core.moderation import assess, counts_for_spread, spread_signal
-from services.core.near_dup import bands
+from services.core.moderation import assess, counts_for_spread, spread_bands, spread_signal
 from services.core.rules import Rules
+from services.core.text import fingerprint
 from services.core.verdict import decide
 
 SPAM_LABELS = {"spam", "1", "true", "yes"}
@@ -163,7 +163,7 @@ def evaluate(path: Path, rules: Rules) -> Triage:
         # All comments of a file are on one article; authors tell them apart.
         if counts_for_spread(content, rules):
             alike: set[str] = set()
-            for band in bands(content):
+            for band in spread_bands(content, fingerprint(content), signals):
                 spread[band].add(author)
                 alike |= spread[band]
             if signal := spread_signal(len(alike), len(alike), signals, rules):

@@ -146,7 +146,8 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: bool) -> bool:
     if record["state"] != State.PENDING:
         pipe.hincrby(keys.author(record["email_hash"]), record["state"], -1)
     spread_member = f"{article_id}|{record['email_hash']}"
-    for band in bands(record.get("content", "")):
+    # Indexed by one or the other (`spread_bands`): remove it from both.
+    for band in [*bands(record.get("content", "")), f"exact:{record.get('fingerprint', '')}"]:
         pipe.zrem(keys.near_dup(band), spread_member)
     if trained := record.get("trained_as"):
         # Untaught: the filter keeps nothing of this comment (its tokens hold the name).

@@ -15,6 +15,7 @@ from services.core.checks.signal import Action, Signal
 from services.core.checks.spam_heuristics import spam_signs
 from services.core.checks.wordlists import check_word_lists
 from services.core.masking import mask_emails
+from services.core.near_dup import bands
 from services.core.render import render_html
 from services.core.rules import ProfanityPolicy, Rules
 
@@ -95,6 +96,17 @@ PROMOTION = frozenset(
 )  # fmt: skip
 """Signs that a text promotes something: copies of it from many authors are a campaign. A
 link alone is not one of them (readers share links to the story they discuss)."""
+LINKED_OR_PROMOTING = PROMOTION | {"spam:link"}
+
+
+def spread_bands(content: str, fingerprint: str, signals: Sequence[Signal]) -> list[str]:
+    """What a comment is indexed by for `duplicate_spread`: a text that promotes something or
+    links gets its near-duplicate bands (services.core.near_dup), since only its copies can
+    make a campaign; any other text, its exact fingerprint (the cheap look-up that finds one
+    author pasting it across articles)."""
+    if {s.check for s in signals} & LINKED_OR_PROMOTING:
+        return bands(content)
+    return [f"exact:{fingerprint}"]
 
 
 def spread_signal(

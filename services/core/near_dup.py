@@ -20,14 +20,16 @@ from services.core.text import fold
 
 BANDS = 8
 ROWS = 4
-MAX_WORDS = 40
+MAX_WORDS = 20
 """A campaign's copies are alike from their first words; the rest adds cost, not evidence."""
 _LANES = struct.Struct(f"<{BANDS * ROWS}H")
 """One 64-byte BLAKE2b digest read as 32 16-bit hash values: the 32 hash functions."""
 
 
 def shingles(content: str) -> set[str]:
-    words = words_of(fold(content))[:MAX_WORDS]
+    # Only the opening counts, so only the opening is folded (a word cut at the end is cut
+    # the same way in every copy).
+    words = words_of(fold(content[: MAX_WORDS * 16]))[:MAX_WORDS]
     found = set(words)
     found.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     return found

@@ -29,9 +29,9 @@ from services.core.moderation import (
     assess,
     counts_for_spread,
     published_fields,
+    spread_bands,
     spread_signal,
 )
-from services.core.near_dup import bands
 from services.core.rules import Rules
 from services.core.transitions import Transition
 from services.core.verdict import Verdict, audited, decide
@@ -120,7 +120,7 @@ class Pending:
     assessment: Assessment
     tokens: list[str]
     bands: list[str]
-    """The text's LSH bands when it counts towards spread (services.core.near_dup)."""
+    """What the text is indexed by when it counts towards spread (`spread_bands`)."""
     now_ms: int
 
     @property
@@ -268,7 +268,11 @@ def _prepare(record: dict[str, str], rules: Rules) -> Pending:
         record["content"], record["author_name"], record.get("author_url", ""), checks
     )
     spreads = counts_for_spread(record["content"], rules)
-    found = bands(record["content"]) if spreads else []
+    found = (
+        spread_bands(record["content"], record["fingerprint"], assessment.signals)
+        if spreads
+        else []
+    )
     return Pending(record, assessment, tokens, found, int(time.time() * 1000))
 
 
