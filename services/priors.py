@@ -12,7 +12,8 @@ from services.core import keys
 from services.core.prior import DEFAULT_PRIOR, Prior, loads
 
 # KEYS: prior marker, learned spam, learned ham, learned totals
-# ARGV: version, spam total, ham total, then token, spam count, ham count for each token
+# ARGV: version, spam total, ham total, then token, spam count, ham count for each token.
+# The totals are kept apart as `prior_*` too: what the site taught is the rest.
 # Returns 1 when loaded, 0 when the server had a prior or had learned already.
 SEED = """
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then
@@ -27,6 +28,7 @@ for i = 4, #ARGV, 3 do
   if ARGV[i + 2] ~= '0' then redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 2]) end
 end
 redis.call('HSET', KEYS[4], 'spam', ARGV[2], 'ham', ARGV[3])
+redis.call('HSET', KEYS[4], 'prior_spam', ARGV[2], 'prior_ham', ARGV[3])
 return 1
 """
 

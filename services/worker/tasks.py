@@ -132,7 +132,7 @@ class Pending:
         record = self.record
         pipe.hmget(keys.LEARNED_SPAM, self.tokens)
         pipe.hmget(keys.LEARNED_HAM, self.tokens)
-        pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham"])
+        pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham", "prior_spam", "prior_ham"])
         pipe.hgetall(keys.author(record["email_hash"]))
         pipe.get(keys.ban("author", record["email_hash"]))
         pipe.get(keys.ban("client", record.get("client_hash") or "-"))
@@ -173,6 +173,7 @@ class Pending:
             [int(c or 0) for c in ham_counts],
             int(totals[0] or 0),
             int(totals[1] or 0),
+            (int(totals[2] or 0), int(totals[3] or 0)),
         )
         verdict = decide(
             signals,

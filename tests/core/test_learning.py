@@ -143,3 +143,17 @@ def test_the_shipped_prior_is_small_and_in_the_form_comments_train_writes() -> N
     prior = loads(shipped)
     assert prior.spam > 0 and prior.ham > 0 and len(shipped) < 100_000
     assert dumps(prior) == shipped
+
+
+def test_a_prior_alone_never_turns_a_rule_s_hold_into_spam() -> None:
+    links = [
+        Signal("links", Action.HOLD, 0.0, "3 links, more than 2"),
+        Signal("spam:link", Action.SCORE, 0.5, "contains a link"),
+    ]
+    # A filter that knows links as spam from its prior (another site's 175 and 175 comments).
+    from_prior = score(["check:spam:link"], [170], [1], 175, 175, from_prior=(175, 175))
+    assert from_prior.score >= 0.99 and not from_prior.settled
+    assert decide(links, Rules(), from_prior).state == State.HELD
+    assert decide(links[1:], Rules(), from_prior).state == State.SPAM  # no rule asked for a person
+    taught = score(["check:spam:link"], [190], [1], 200, 200, from_prior=(175, 175))
+    assert taught.settled and decide(links, Rules(), taught).state == State.SPAM
