@@ -172,5 +172,33 @@ def evaluate(path: Path, rules: Rules) -> Triage:
     return triage
 
 
+TOXICITY_CHECKS = ("toxicity", "profanity")
+"""The checks whose confusion on toxic text `toxicity_confusion` reports: `toxicity` when a
+worker has that signal, and `profanity`, the word list it refines."""
+
+
+def toxicity_confusion(path: Path, rules: Rules) -> str:
+    """Each toxicity check's confusion on a labeled sample of the Jigsaw toxic comment set
+    (`comment_text`, `toxic` 0/1): how many toxic and clean comments it fired on or missed."""
+    counts: dict[str, Counter[tuple[bool, bool]]] = {c: Counter() for c in TOXICITY_CHECKS}
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            toxic = row["toxic"].strip() == "1"
+            record = {"content": row["comment_text"] or "(empty)", "author_name": "reader"}
+            fired = {s.check for s in assess(record, rules).signals}
+            for check in TOXICITY_CHECKS:
+                counts[check][(toxic, check in fired)] += 1
+    lines = [f"{path}: check    toxic caught / missed    clean flagged / passed"]
+    for check, c in counts.items():
+        if not c[(True, True)] + c[(False, True)] and check != "profanity":
+            lines.append(f"  {check:12} (no such check in this build)")
+            continue
+        lines.append(
+            f"  {check:12} {c[(True, True)]:>6} / {c[(True, False)]:<6}"
+            f"         {c[(False, True)]:>6} / {c[(False, False)]:<6}"
+        )
+    return "\n".join(lines)
+
+
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
