@@ -46,7 +46,8 @@ READS = 7
 # KEYS: the text's LSH band sets; ARGV: this comment's `article|author`, now (ms), window (ms).
 # Adds the comment to each band's set (once per pair, so a job run twice changes nothing),
 # drops what fell out of the window, and returns how many distinct pairs and authors sent a
-# text sharing a band with it (counting at most `SPREAD_SCAN` pairs per band).
+# text sharing a band with it (counting the latest 50 pairs of each band: enough to pass
+# `duplicate_spread`, bounded however large a campaign grows).
 SPREAD = """
 local pairs, authors, n_pairs, n_authors = {}, {}, 0, 0
 local now, window = tonumber(ARGV[2]), tonumber(ARGV[3])
