@@ -28,7 +28,10 @@ def test_a_fresh_redis_gets_the_prior_and_a_restart_keeps_what_the_site_learned(
     prior = read_prior("")
     assert prior is not None
     start_worker(redis_url)
-    assert redis.hgetall(keys.LEARNED_TOTALS) == {"spam": str(prior.spam), "ham": str(prior.ham)}
+    spam_total, ham_total = str(prior.spam), str(prior.ham)
+    assert redis.hgetall(keys.LEARNED_TOTALS) == {
+        "spam": spam_total, "ham": ham_total, "prior_spam": spam_total, "prior_ham": ham_total,
+    }  # fmt: skip
     token, (spam, ham) = next((t, c) for t, c in prior.tokens.items() if all(c))
     assert redis.hmget(keys.LEARNED_SPAM, token) == [str(spam)]
     assert redis.get(keys.LEARNED_PRIOR) == prior.version()
