@@ -12,6 +12,9 @@ from services.core.rules import Rules
 
 
 def eval_command(args: argparse.Namespace) -> int:
+    if not args.files and not (args.toxicity and not args.online):
+        print("comments eval: give labeled FILEs (or, offline, --toxicity)", file=sys.stderr)
+        return 2
     if not args.online:
         from services.core.settings import parse_fields
         from services.evaluation import evaluate as run_eval
