@@ -103,10 +103,10 @@ def spread_bands(content: str, fingerprint: str, signals: Sequence[Signal]) -> l
     """What a comment is indexed by for `duplicate_spread`: a text that promotes something or
     links gets its near-duplicate bands (services.core.near_dup), since only its copies can
     make a campaign; any other text, its exact fingerprint (the cheap look-up that finds one
-    author pasting it across articles)."""
-    if {s.check for s in signals} & LINKED_OR_PROMOTING:
-        return bands(content)
-    return [f"exact:{fingerprint}"]
+    author pasting it across articles, or the same bare links sent again and again)."""
+    if {s.check for s in signals} & LINKED_OR_PROMOTING and (found := bands(content)):
+        return found
+    return [f"exact:{fingerprint}"]  # also a text that is nothing but links
 
 
 def spread_signal(

@@ -32,3 +32,11 @@ def test_copies_are_spam_only_when_they_promote_or_one_author_pastes_them() -> N
     assert pasted is not None and pasted.action == Action.SPAM
     shared_link = spread_signal(3, 3, link, rules)
     assert shared_link is not None and shared_link.action == Action.HOLD
+
+
+def test_links_are_left_out_of_the_signature() -> None:
+    sources = "https://a.example/1 https://b.example/2 https://c.example/3"
+    assert shared(f"Good sources: {sources}", f"More sources: {sources}") == 0
+    swapped = PROMOTION.replace("daily", "daily https://one.example/x")
+    assert shared(swapped, PROMOTION.replace("daily", "daily https://two.example/y")) == BANDS
+    assert bands(sources) == []
