@@ -10,7 +10,6 @@ from pathlib import Path
 
 from services.core import logs
 from services.core.access import Role
-from services.core.rules import Rules
 from services.core.settings import Settings, SettingsError
 
 
@@ -106,7 +105,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     evaluate = commands.add_parser(
         "eval", help="run labeled comments through the checks and print the triage table"
     )
-    evaluate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    evaluate.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    evaluate.add_argument(
+        "--toxicity", type=Path, metavar="JIGSAW_CSV",
+        help="also print the toxicity checks' confusion on a Jigsaw sample (comment_text, toxic)",
+    )  # fmt: skip
     evaluate.add_argument(
         "--online",
         action="store_true",
@@ -116,10 +119,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     evaluate.add_argument("--url", help="with --online: a service to use instead of a private one")
     evaluate.add_argument("--token", help="with --url: a moderator token for it")
     evaluate.add_argument("--workers", type=int, default=2, help="with --online: worker processes")
+    evaluate.add_argument(
+        "--cross-file",
+        action="store_true",
+        help="with --online: each file through a service of its own, whose filter's prior "
+        "learned from the other files only (never from the file measured)",
+    )
+
+    trainer = commands.add_parser(
+        "train", help="write the spam filter's prior from labeled files (see COMMENTS_PRIOR)"
+    )
+    trainer.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    trainer.add_argument("--output", "-o", type=Path, help="a file (default: standard output)")
 
     args = parser.parse_args(argv)
-    if args.command == "eval":
-        sys.exit(_eval_command(args))
+    if args.command in {"eval", "train"}:
+        from services.eval_commands import eval_command, train_command
+
+        sys.exit(eval_command(args) if args.command == "eval" else train_command(args))
     try:
         if args.command == "up":
             from services.supervisor import up as run_up
@@ -184,39 +201,6 @@ def _token_command(args: argparse.Namespace, settings: Settings) -> int:
     except TokenError as e:
         print(f"comments token: {e}", file=sys.stderr)
         return 1
-    return 0
-
-
-def _eval_command(args: argparse.Namespace) -> int:
-    if not args.online:
-        from services.core.settings import parse_fields
-        from services.evaluation import evaluate as run_eval
-
-        rules = parse_fields(Rules, os.environ)
-        for path in args.files:
-            print(run_eval(path, rules).report(str(path)), end="\n\n")
-        return 0
-    import contextlib
-
-    from services.evaluation import Triage
-    from services.online_eval import private_service, report, stream_file
-
-    if args.url and not args.token:
-        print("comments eval: --url needs --token (a moderator token)", file=sys.stderr)
-        return 2
-    service = (
-        contextlib.nullcontext((args.url.rstrip("/"), args.token))
-        if args.url
-        else private_service(args.workers)
-    )
-    overall = Triage()
-    with service as (base, token):
-        for path in args.files:
-            triage, windows, refused = stream_file(base, token, path)
-            overall.merge(triage)
-            print(report(path, triage, windows, refused), end="\n\n", flush=True)
-    if len(args.files) > 1:
-        print(overall.report("all files, in order").split("\nchecks")[0])
     return 0
 
 

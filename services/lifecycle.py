@@ -20,6 +20,7 @@ from services.core import keys, logs
 from services.core.comment import PUBLIC_FIELDS, State, now_iso, public_view
 from services.core.decisions import tokens_of
 from services.core.emails import email_hashes
+from services.core.near_dup import bands
 from services.core.transitions import (
     ARTICLE_EVENTS_MAXLEN,
     ARTICLE_EVENTS_TTL_S,
@@ -161,9 +162,10 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: int | None) ->
     pipe.srem(keys.author_comments(record["email_hash"]), comment_id)
     if record["state"] != State.PENDING:
         pipe.hincrby(keys.author(record["email_hash"]), record["state"], -1)
-    if record.get("fingerprint"):
-        spread_member = f"{article_id}|{record['email_hash']}"
-        pipe.zrem(keys.content_spread(record["fingerprint"]), spread_member)
+    spread_member = f"{article_id}|{record['email_hash']}"
+    # Indexed by one or the other (`spread_bands`): remove it from both.
+    for band in [*bands(record.get("content", "")), f"exact:{record.get('fingerprint', '')}"]:
+        pipe.zrem(keys.near_dup(band), spread_member)
     if trained := record.get("trained_as"):
         # Untaught: the filter keeps nothing of this comment (its tokens hold the name).
         learned = keys.LEARNED_SPAM if trained == "spam" else keys.LEARNED_HAM

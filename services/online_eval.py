@@ -3,7 +3,11 @@ intake, real workers, decisions through the moderation API), with a simulated mo
 decides every held comment by its true label, so the filter learns as it goes.
 
 Without `--url`, it runs its own private service (Valkey, the API and workers, rate limits
-off) in a temporary directory, so every run starts from nothing.
+off: the stream comes from one address at full speed, where a site's readers come from many
+over days) in a temporary directory, so every run starts from the prior alone. The prior may
+never have learned from a file it measures: `--cross-file` streams each file into a service
+of its own whose prior learned from the other files only; otherwise a prior that lists a
+measured file among its sources is refused.
 """
 
 from __future__ import annotations
@@ -27,11 +31,16 @@ from typing import Any
 from redis import Redis
 
 from services.core.access import Role
+from services.core.checks.signal import Action, Signal
 from services.core.comment import State
 from services.core.embedded_redis import free_port
+from services.core.prior import dumps
+from services.core.rules import Rules
 from services.evaluation import Triage, read_labeled
+from services.priors import read_prior
 from services.supervisor import local_environment
 from services.tokens import create
+from services.training import TrainedOnMeasured, digest, train_files
 
 WINDOW = 50
 """The learning curve's step, in comments."""
@@ -52,12 +61,13 @@ def _call(method: str, url: str, body: Any = None, token: str = "") -> tuple[int
 
 
 @contextmanager
-def private_service(workers: int) -> Iterator[tuple[str, str]]:
-    """`comments up` in a temporary directory; yields its URL and a moderator token."""
+def private_service(workers: int, prior: str = "") -> Iterator[tuple[str, str]]:
+    """`comments up` in a temporary directory, its filter starting from `prior` (a path, or
+    `off`; empty: the shipped one); yields its URL and a moderator token."""
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, port = Path(tmp) / "data", free_port()
         env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "COMMENTS_SECRET"}}
-        env.update(COMMENTS_RATE_LIMITS="off", COMMENTS_LOG_LEVEL="WARNING")
+        env.update(COMMENTS_RATE_LIMITS="off", COMMENTS_LOG_LEVEL="WARNING", COMMENTS_PRIOR=prior)
         with open(Path(tmp) / "service.log", "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "services", "up", "--port", str(port),
@@ -85,15 +95,41 @@ def private_service(workers: int) -> Iterator[tuple[str, str]]:
             process.wait(60)
 
 
+@contextmanager
+def cross_file_prior(measured: Path, files: list[Path]) -> Iterator[str]:
+    """A prior trained on every file of `files` but `measured`, as a file for COMMENTS_PRIOR
+    (`off` when there is no other file); `train_files` refuses the measured file itself."""
+    others = [f for f in files if digest(f) != digest(measured)]
+    if not others:
+        yield "off"
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "prior.json"
+        path.write_bytes(dumps(train_files(others, Rules(), measured=measured)))
+        yield str(path)
+
+
+def check_not_trained_on(prior: str, files: list[Path]) -> None:
+    """Refuse to measure a file with a prior that learned from it."""
+    learned = read_prior(prior)
+    for path in files:
+        if learned is not None and digest(path) in learned.digests():
+            raise TrainedOnMeasured(
+                f"the prior (COMMENTS_PRIOR={prior or 'the shipped one'}) learned from {path}: "
+                "measure it with --cross-file, or with COMMENTS_PRIOR=off"
+            )
+
+
 def stream_file(
     base: str, token: str, path: Path, timeout: float = 30.0
-) -> tuple[Triage, list[Triage], int]:
+) -> tuple[Triage, list[Triage]]:
     """Post every comment of `path` in order, wait for its verdict, decide it if held.
-    Returns the triage of the automatic verdicts, the same per window of comments, and how
-    many were refused at intake as an author's repeated comment (409)."""
+    Returns the triage of the automatic verdicts (and refusals), and the same per window."""
     article = re.sub(r"[^A-Za-z0-9._:-]", "-", path.stem)[:128]
-    triage, windows, refused = Triage(), [Triage()], 0
+    triage, windows = Triage(), [Triage()]
     for n, item in enumerate(read_labeled(path)):
+        if windows[-1].total(True) + windows[-1].total(False) >= WINDOW:
+            windows.append(Triage())
         author = item.author or f"sender-{n}"
         email = f"{hashlib.sha256(author.encode()).hexdigest()[:16]}@eval.example"
         content = _CONTROL.sub(" ", item.text).strip()[:10_000] or "(empty)"
@@ -101,15 +137,14 @@ def stream_file(
             "POST", f"{base}/v1/articles/{article}/comments",
             {"author": {"name": author[:245], "email": email}, "content": content},
         )  # fmt: skip
-        if status == 409:
-            refused += 1
+        if status in REFUSED:
+            for counts in (triage, windows[-1]):
+                counts.refused[item.spam] += 1
             continue
         if status != 202:
             raise RuntimeError(f"comment {n} of {path}: {status} {body}")
-        state = _verdict(base, body["links"]["self"], timeout)
-        triage.add(item.spam, state, [])
-        if windows[-1].total(True) + windows[-1].total(False) >= WINDOW:
-            windows.append(Triage())
+        state, signals = _verdict(base, token, body["id"], timeout)
+        triage.add(item.spam, state, signals)
         windows[-1].add(item.spam, state, [])
         if state == State.HELD:
             action = "spam" if item.spam else "approve"
@@ -119,24 +154,30 @@ def stream_file(
             )  # fmt: skip
             if status != 200:
                 raise RuntimeError(f"deciding comment {n} of {path}: {status}")
-    return triage, windows, refused
+    return triage, windows
 
 
-def _verdict(base: str, link: str, timeout: float) -> State:
+REFUSED = {409, 422, 429}
+"""Intake answers that lose a comment: a duplicate, an invalid submission, a rate limit."""
+
+
+def _verdict(base: str, token: str, comment_id: str, timeout: float) -> tuple[State, list[Signal]]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        status = _call("GET", f"{base}{link}")[1]["status"]
-        if status != State.PENDING:
-            return State(status)
+        view = _call("GET", f"{base}/v1/moderation/comments/{comment_id}", token=token)[1]
+        if view["state"] != State.PENDING:
+            reasons = view["verdict"]["reasons"] if view.get("verdict") else []
+            signals = [
+                Signal(r["check"], Action(r["action"]), float(r["score"]), r["detail"])
+                for r in reasons
+            ]
+            return State(view["state"]), signals
         time.sleep(0.005)
-    raise TimeoutError(f"no verdict for {link} in {timeout:.0f} s")
+    raise TimeoutError(f"no verdict for {comment_id} in {timeout:.0f} s")
 
 
-def report(path: Path, triage: Triage, windows: list[Triage], refused: int) -> str:
+def report(path: Path, triage: Triage, windows: list[Triage]) -> str:
     lines = [triage.report(f"{path} (online: the filter learns from the moderator)")]
-    lines = [lines[0].split("\nchecks")[0]]
-    if refused:
-        lines.append(f"refused at intake as an author's repeated comment (409): {refused}")
     lines.append(f"as it learns, per {WINDOW} comments: spam published / genuine lost / held")
     start = 0
     for window in windows:

@@ -20,6 +20,10 @@ LEARNED_HAM = f"{PREFIX}learn:ham"
 LEARNED_TOTALS = f"{PREFIX}learn:totals"
 """Hash: how many comments were learned as `spam` and as `ham`."""
 
+LEARNED_PRIOR = f"{PREFIX}learn:prior"
+"""String: the version of the prior the filter started from (`none`: from nothing). Set
+once, with the prior's counts: a site's learned state is never replaced by a prior."""
+
 TOKEN_NAMES = f"{PREFIX}token-names"
 """Hash: token name -> the SHA-256 of the token."""
 
@@ -48,9 +52,10 @@ def publication_counter(article_id: str) -> str:
     return f"{PREFIX}article:{article_id}:seq"
 
 
-def content_spread(fingerprint: str) -> str:
-    """Sorted set of `article|author` pairs that sent this content, scored by time (ms)."""
-    return f"{PREFIX}spread:{fingerprint}"
+def near_dup(band: str) -> str:
+    """Sorted set of `article|author` pairs that sent a text with this LSH band
+    (services.core.near_dup), scored by time (ms): texts alike share a band."""
+    return f"{PREFIX}spread:{band}"
 
 
 def known_spam(fingerprint: str) -> str:

@@ -40,6 +40,10 @@ class Learned:
     """How much the filter's score counts, from 0 (nothing learned) to 1."""
     clues: tuple[tuple[str, float], ...]
     """The strongest tokens and their estimates, for the reasons a moderator reads."""
+    settled: bool = False
+    """Whether the site's own moderators have taught it `TRUST_AFTER` of each kind: until then
+    its score, mostly a prior learned elsewhere (another medium, another audience), cannot
+    overrule a rule that holds a comment for a person."""
 
 
 def features(content: str, author_name: str, author_url: str, checks: Iterable[str]) -> list[str]:
@@ -77,10 +81,13 @@ def score(
     ham_counts: Sequence[int],
     spam_total: int,
     ham_total: int,
+    from_prior: tuple[int, int] = (0, 0),
 ) -> Learned:
     """The filter's verdict on `tokens`, given how many spam and genuine comments each token
-    appeared in (`spam_counts[i]`, `ham_counts[i]`) out of all it learned from."""
+    appeared in (`spam_counts[i]`, `ham_counts[i]`) out of all it learned from, of which
+    `from_prior` (spam, genuine) came with the prior (services.core.prior)."""
     weight = min(spam_total, ham_total, TRUST_AFTER) / TRUST_AFTER
+    settled = min(spam_total - from_prior[0], ham_total - from_prior[1]) >= TRUST_AFTER
     if not spam_total or not ham_total:
         return NOTHING_LEARNED
     estimates = []
@@ -95,7 +102,7 @@ def score(
             estimates.append((abs(f - NEUTRAL), token, f))
     estimates.sort(reverse=True)
     clues = [(token, f) for _, token, f in estimates[:MAX_CLUES]]
-    return Learned(_fisher([f for _, f in clues]), weight, tuple(clues[:8]))
+    return Learned(_fisher([f for _, f in clues]), weight, tuple(clues[:8]), settled)
 
 
 def _fisher(estimates: Sequence[float]) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ from services.core.checks.terms import listed_terms, ordinary_words
 from services.core.checks.toxicity import toxicity_model
 from services.core.checks.wordlists import check_word_lists
 from services.core.masking import mask_emails
+from services.core.near_dup import bands
 from services.core.render import render_html
 from services.core.rules import ProfanityPolicy, Rules
 
@@ -109,18 +110,54 @@ def counts_for_spread(content: str, rules: Rules) -> bool:
     return len(" ".join(content.split())) >= rules.duplicate_min_chars
 
 
-def spread_signal(count: int, rules: Rules) -> Signal | None:
-    """The same content from `count` article/author pairs within the window: spam from
-    `rules.duplicate_spread` on."""
-    if count < rules.duplicate_spread:
-        return None
-    return Signal(
-        check="duplicate_spread",
-        action=Action.SPAM,
-        score=1.0,
-        detail=f"the same content came from {count} article/author pairs "
-        f"within {rules.duplicate_window_s} s",
+PROMOTION = frozenset(
+    f"spam:{sign}"
+    for sign in (
+        "self_promotion", "subscribe", "call_to_action", "appeal", "commercial", "contact",
+        "money", "shortener", "link_only", "domain", "author_name",
     )
+)  # fmt: skip
+"""Signs that a text promotes something: copies of it from many authors are a campaign. A
+link alone is not one of them (readers share links to the story they discuss)."""
+LINKED_OR_PROMOTING = PROMOTION | {"spam:link"}
+
+
+def spread_bands(content: str, fingerprint: str, signals: Sequence[Signal]) -> list[str]:
+    """What a comment is indexed by for `duplicate_spread`: a text that promotes something or
+    links gets its near-duplicate bands (services.core.near_dup), since only its copies can
+    make a campaign; any other text, its exact fingerprint (the cheap look-up that finds one
+    author pasting it across articles, or the same bare links sent again and again)."""
+    if {s.check for s in signals} & LINKED_OR_PROMOTING and (found := bands(content)):
+        return found
+    return [f"exact:{fingerprint}"]  # also a text that is nothing but links
+
+
+def spread_signal(
+    pairs: int, authors: int, signals: Sequence[Signal], rules: Rules
+) -> Signal | None:
+    """The same or nearly the same content (services.core.near_dup) from `pairs`
+    article/author pairs, `authors` of them distinct, within the window. From
+    `rules.duplicate_spread` pairs on: spam when it promotes something (a campaign) or when
+    one author pastes it across articles; held when it only shares a link; nothing when
+    different readers happen to write the same thing ("Rest in peace ...")."""
+    if pairs < rules.duplicate_spread:
+        return None
+    checks = {s.check for s in signals}
+    where = (
+        f"from {pairs} article/author pairs ({authors} authors) within {rules.duplicate_window_s} s"
+    )
+    if checks & PROMOTION:
+        detail = f"a campaign: the same or nearly the same promotional text {where}"
+        return Signal(
+            "duplicate_spread", Action.SPAM, 1.0, detail, tuple(sorted(checks & PROMOTION))
+        )
+    if authors == 1:
+        return Signal(
+            "duplicate_spread", Action.SPAM, 1.0, f"one author pasted the same text {where}"
+        )
+    if "spam:link" in checks:
+        return Signal("duplicate_spread", Action.HOLD, 0.0, f"the same link and text {where}")
+    return None
 
 
 def published_fields(

@@ -151,6 +151,11 @@ class Settings:
     """A worker serves its Prometheus metrics on this port, at /metrics; 0: not at all
     (COMMENTS_METRICS_PORT). The API serves its own at /metrics on its port."""
 
+    prior: str = ""
+    """The filter's prior (COMMENTS_PRIOR): a file written by `comments train`, loaded into
+    Redis by the first worker on a server that has learned nothing yet; empty for the one
+    shipped (services/core/data/prior.json), `off` to start from nothing."""
+
     rules: Rules = field(default_factory=Rules)
     """The moderation rules' starting values: each field of services/core/rules.py from
     `COMMENTS_<FIELD>` (lists comma-separated), e.g. COMMENTS_LINK_LIMIT=2."""

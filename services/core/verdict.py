@@ -65,7 +65,9 @@ def decide(
                 Action.SCORE,
                 learned.score,
                 f"the filter, learned from moderators, says {learned.score:.2f}; it counts "
-                f"{learned.weight:.0%} against the checks' {checks_score:.2f}. Strongest: {top}",
+                f"{learned.weight:.0%} against the checks' {checks_score:.2f}"
+                f"{'' if learned.settled else ' (mostly from its prior)'}"
+                f". Strongest: {top}",
                 tuple(token for token, _ in learned.clues),
             )
         )
@@ -73,7 +75,16 @@ def decide(
         signals.append(Signal("reputation", Action.SCORE, shift, f"the author has {why}"))
     actions = {s.action for s in signals if s.check != "learned" and s.check != "reputation"}
     hold_at = rules.cold_hold_score + (rules.hold_score - rules.cold_hold_score) * learned.weight
-    if Action.SPAM in actions or score >= rules.spam_score:
+    # A rule that asks for a person (too many links, a word to check) is overruled only by
+    # the checks themselves or by a filter this site's moderators taught, never by a prior
+    # learned elsewhere alone (see `Learned.settled`): a news site's sources are not spam.
+    sure = score >= rules.spam_score and (
+        Action.HOLD not in actions
+        or learned.settled
+        or not learned.weight
+        or checks_score >= rules.spam_score
+    )
+    if Action.SPAM in actions or sure:
         state = State.SPAM
     elif Action.REJECT in actions:
         state = State.REJECTED

@@ -19,6 +19,7 @@ from services.core import logs, queues
 from services.core.redis_config import config_warnings
 from services.core.settings import Settings
 from services.lifecycle import purge
+from services.priors import read_prior, seed
 from services.worker.context import configure, current
 from services.worker.reconcile import reconcile
 
@@ -82,6 +83,8 @@ def run(settings: Settings, *, queue: str = queues.MODERATION, burst: bool = Fal
     worker = build_worker(settings, queue)
     wait_for_redis(worker.connection)
     warn_about_config(current().redis)
+    if queue == queues.MODERATION:
+        seed_prior(current().redis, settings)
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
     settle_garbage_collector()
@@ -107,6 +110,15 @@ def wait_for_redis(redis: Redis, wait: float = 30.0) -> None:
                 "waiting for Redis at %s", redis.connection_pool.connection_kwargs.get("host")
             )
             time.sleep(1)
+
+
+def seed_prior(redis: Redis, settings: Settings) -> None:
+    """A server whose filter has learned nothing starts from the prior (once, ever)."""
+    try:
+        if seed(redis, read_prior(settings.prior)):
+            log.info("prior.loaded", prior=settings.prior or "shipped")
+    except (OSError, ValueError) as e:  # a worker without a prior still moderates
+        log.warning("prior.unreadable", detail=f"COMMENTS_PRIOR: {e}")
 
 
 def warn_about_config(redis: Redis) -> None:

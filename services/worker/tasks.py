@@ -29,6 +29,7 @@ from services.core.moderation import (
     assess,
     counts_for_spread,
     published_fields,
+    spread_bands,
     spread_signal,
 )
 from services.core.records import UPDATE
@@ -41,7 +42,30 @@ from services.worker.context import current
 log = logs.get(__name__)
 
 READS = 7
-"""Commands `Pending.read` always queues; 4 more when the content counts towards spread."""
+"""Commands `Pending.read` always queues; one more when the content counts towards spread."""
+
+# KEYS: the text's LSH band sets; ARGV: this comment's `article|author`, now (ms), window (ms).
+# Adds the comment to each band's set (once per pair, so a job run twice changes nothing),
+# drops what fell out of the window, and returns how many distinct pairs and authors sent a
+# text sharing a band with it (counting the latest 50 pairs of each band: enough to pass
+# `duplicate_spread`, bounded however large a campaign grows).
+SPREAD = """
+local pairs, authors, n_pairs, n_authors = {}, {}, 0, 0
+local now, window = tonumber(ARGV[2]), tonumber(ARGV[3])
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  redis.call('PEXPIRE', key, window)
+  for _, member in ipairs(redis.call('ZREVRANGE', key, 0, 49)) do
+    if not pairs[member] then
+      pairs[member], n_pairs = true, n_pairs + 1
+      local author = string.match(member, '|(.*)$') or member
+      if not authors[author] then authors[author], n_authors = true, n_authors + 1 end
+    end
+  end
+end
+return {n_pairs, n_authors}
+"""
 
 
 class ModerationFailed(RuntimeError):
@@ -97,7 +121,8 @@ class Pending:
     record: dict[str, str]
     assessment: Assessment
     tokens: list[str]
-    spreads: bool
+    bands: list[str]
+    """What the text is indexed by when it counts towards spread (`spread_bands`)."""
     now_ms: int
 
     @property
@@ -109,23 +134,24 @@ class Pending:
         record = self.record
         pipe.hmget(keys.LEARNED_SPAM, self.tokens)
         pipe.hmget(keys.LEARNED_HAM, self.tokens)
-        pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham"])
+        pipe.hmget(keys.LEARNED_TOTALS, ["spam", "ham", "prior_spam", "prior_ham"])
         pipe.hgetall(keys.author(record["email_hash"]))
         pipe.get(keys.ban("author", record["email_hash"]))
         pipe.get(keys.ban("client", record.get("client_hash") or "-"))
         pipe.exists(keys.known_spam(record["fingerprint"]))
         if self.spreads:
-            key = keys.content_spread(record["fingerprint"])
+            band_keys = [keys.near_dup(band) for band in self.bands]
+            member = f"{record['article_id']}|{record['email_hash']}"
             window_ms = rules.duplicate_window_s * 1000
-            # The same article/author pair counts once: a second run of the job changes nothing.
-            pipe.zadd(key, {f"{record['article_id']}|{record['email_hash']}": self.now_ms})
-            pipe.zremrangebyscore(key, "-inf", self.now_ms - window_ms)
-            pipe.zcard(key)
-            pipe.pexpire(key, window_ms)
+            pipe.eval(SPREAD, len(band_keys), *band_keys, member, self.now_ms, window_ms)
+
+    @property
+    def spreads(self) -> bool:
+        return bool(self.bands)
 
     @property
     def reads(self) -> int:
-        return READS + (4 if self.spreads else 0)
+        return READS + (1 if self.spreads else 0)
 
     def verdict(self, found: list[Any], rules: Rules) -> tuple[Verdict, Transition]:
         record = self.record
@@ -139,14 +165,17 @@ class Pending:
             signals.append(
                 Signal("known_spam", Action.SPAM, 1.0, "a moderator marked the same text spam")
             )
-        if self.spreads and (spread := spread_signal(found[READS + 2], rules)):
-            signals.append(spread)
+        if self.spreads:
+            pairs, authors = found[READS]
+            if spread := spread_signal(int(pairs), int(authors), signals, rules):
+                signals.append(spread)
         learned = score(
             self.tokens,
             [int(c or 0) for c in spam_counts],
             [int(c or 0) for c in ham_counts],
             int(totals[0] or 0),
             int(totals[1] or 0),
+            (int(totals[2] or 0), int(totals[3] or 0)),
         )
         verdict = decide(
             signals,
@@ -243,7 +272,12 @@ def _prepare(record: dict[str, str], rules: Rules) -> Pending:
         record["content"], record["author_name"], record.get("author_url", ""), checks
     )
     spreads = counts_for_spread(record["content"], rules)
-    return Pending(record, assessment, tokens, spreads, int(time.time() * 1000))
+    found = (
+        spread_bands(record["content"], record["fingerprint"], assessment.signals)
+        if spreads
+        else []
+    )
+    return Pending(record, assessment, tokens, found, int(time.time() * 1000))
 
 
 def _report(p: Pending, verdict: Verdict, applied: bool, found: str) -> tuple[str, str]:

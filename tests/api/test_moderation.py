@@ -263,6 +263,9 @@ async def test_decisions_teach_the_filter_and_build_reputation(
 
     from services.api.app import create_app
 
+    # The 25 spam texts are near-duplicates: `duplicate_spread` would mark them spam as a
+    # campaign before moderators could teach anything, so it is out of the way here.
+    settings = replace(settings, rules=replace(settings.rules, duplicate_spread=1000))
     client = await aiohttp_client(create_app(replace(settings, rate_limits=False)))
     headers = token(redis, "moderator")
     spam_text = "Check out my channel for free gift cards, subscribe now {n}"
