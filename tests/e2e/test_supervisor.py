@@ -27,7 +27,8 @@ YOUNG = 1.0
 def test_workers_killed_young_again_and_again_never_stop_the_service(tmp_path: Path) -> None:
     # Jobs of the first workers, killed mid-job maybe, are taken for abandoned within seconds.
     quick = {"COMMENTS_RATE_LIMITS": "off", "COMMENTS_JOB_TIMEOUT": "3",
-             "COMMENTS_RECONCILE_AFTER_S": "2", "COMMENTS_RECONCILE_EVERY_S": "1"}  # fmt: skip
+             "COMMENTS_RECONCILE_AFTER_S": "2", "COMMENTS_RECONCILE_EVERY_S": "1",
+             "COMMENTS_JOB_RETRY_INTERVALS": "1,1,1"}  # fmt: skip
     with running_service(tmp_path, **quick) as (base, process, data_dir):
         poster = Poster(base)
         poster.start()
@@ -50,7 +51,9 @@ def test_workers_killed_young_again_and_again_never_stop_the_service(tmp_path: P
                     pending.discard(link)
             return not pending
 
-        wait_for(all_final, 60, f"a final state for all {len(poster.accepted)} comments")
+        # A loaded machine (CI shares 2 cores) restarts and reconciles slowly: the bound is
+        # generous, the wait ends as soon as every comment is decided.
+        wait_for(all_final, 150, f"a final state for all {len(poster.accepted)} comments")
         assert process.poll() is None
 
 
