@@ -212,8 +212,8 @@ def _deliver(shard: Shard, found: list[Any]) -> None:
 
 def stream_id(text: str) -> tuple[int, int] | None:
     """A Redis stream id as a comparable pair, or None if `text` is not one."""
-    ms, _, seq = text.partition("-")
-    if not ms:
+    ms, dash, seq = text.partition("-")
+    if not ms or dash and not seq:  # Redis refuses `1-`, so a resume from it would fail
         return None
     if not (ms.isascii() and ms.isdigit() and len(ms) <= 16) or not (
         seq == "" or seq.isascii() and seq.isdigit() and len(seq) <= 16

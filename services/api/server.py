@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -28,7 +29,7 @@ from aiohttp.http_exceptions import (
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_runner import GracefulExit
 
-from services.api.problems import problem_response
+from services.api.problems import problem_response, problems
 from services.core import logs
 
 log = logs.get(__name__)
@@ -86,7 +87,9 @@ class ServiceRunner(web.AppRunner):
     async def _make_server(self) -> web.Server:
         made = await super()._make_server()
         return ProblemServer(
-            made.request_handler,
+            # The app raises some refusals before its middlewares run (an `Expect` other than
+            # `100-continue`: 417): the same middleware outside them answers those too.
+            functools.partial(problems, handler=made.request_handler),
             request_factory=made.request_factory,
             handler_cancellation=made.handler_cancellation,
             loop=made._loop,

@@ -61,7 +61,7 @@ _SPECIAL = re.compile(
 # only where white space starts (the look-behind), so a run of spaces is scanned once.
 _SPELLED = re.compile(
     r"(?<!\s)(?P<pre>\s*+)(?:"
-    r"[\[({<]\s*+(?P<bracket>at|dot)\s*+[\])}>]"
+    r"[\[({<]\s*+(?P<bracket>at|dot|@|\.)\s*+[\])}>]"
     r"|(?<=\s)(?P<word>at|dot)(?=\s)"
     r"|(?P<symbol>(?<=\s)[@.]|[@.](?=\s))"
     r")(?P<post>\s*+)",
@@ -84,15 +84,19 @@ def _fold(char: str) -> str:
 @dataclass(frozen=True)
 class Stage:
     """Text made from another text; `start[k]`/`end[k]`: the source span of character k.
-    With no map, each character is the one at the same place (nothing changed)."""
+    With no map, each character is the one at the same place (nothing changed). A
+    `reordered` stage may map characters out of order (a reversed run)."""
 
     text: str
     start: list[int] | None = None
     end: list[int] | None = None
+    reordered: bool = False
 
     def source_span(self, a: int, b: int) -> tuple[int, int]:
         if self.start is None or self.end is None:
             return a, b
+        if self.reordered:
+            return min(self.start[a:b]), max(self.end[a:b])
         return self.start[a], self.end[b - 1]
 
 
@@ -112,8 +116,28 @@ class _Builder:
         self.start.extend([a] * len(text))
         self.end.extend([b] * len(text))
 
-    def stage(self) -> Stage:
-        return Stage("".join(self.parts), self.start, self.end)
+    def stage(self, *, reordered: bool = False) -> Stage:
+        return Stage("".join(self.parts), self.start, self.end, reordered)
+
+
+RLO = "\u202e"
+"""RIGHT-TO-LEFT OVERRIDE: what follows it, up to a POP DIRECTIONAL FORMATTING or the end
+of the line, is shown in reverse, so `\u202emoc.elpmaxe@enaj` reads `jane@example.com`."""
+_OVERRIDDEN = re.compile("\u202e([^\u202c\n]*+)")
+
+
+def as_shown(text: str) -> Stage:
+    """Each run under a right-to-left override reversed, as a page shows it."""
+    out, position = _Builder(), 0
+    for match in _OVERRIDDEN.finditer(text):
+        a, b = match.span(1)
+        out.copy(text, position, a)
+        out.parts.append(text[a:b][::-1])
+        out.start.extend(range(b - 1, a - 1, -1))
+        out.end.extend(range(b, a, -1))
+        position = b
+    out.copy(text, position, len(text))
+    return out.stage(reordered=True)
 
 
 def decoded(text: str) -> Stage:
@@ -169,7 +193,7 @@ class Canonical:
     """`text` read for addresses; `original_span` maps a span of it back to `source`."""
 
     source: str
-    stages: tuple[Stage, Stage]
+    stages: tuple[Stage, ...]
 
     @property
     def text(self) -> str:
@@ -181,6 +205,8 @@ class Canonical:
         return a, b
 
 
-def canonical(text: str) -> Canonical:
-    first = decoded(text)
-    return Canonical(text, (first, spelled_out(first.text)))
+def canonical(text: str, *, shown: bool = False) -> Canonical:
+    """`shown`: read the runs under a right-to-left override as the page shows them."""
+    stages = (as_shown(text),) if shown else ()
+    first = decoded(stages[0].text if stages else text)
+    return Canonical(text, (*stages, first, spelled_out(first.text)))

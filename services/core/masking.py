@@ -1,6 +1,8 @@
 """Masking email addresses in text, including the usual disguises (`name at domain dot com`,
-`name[at]domain[dot]com`, full-width or look-alike letters, `&#64;`, `%40`, a zero-width
-space, `"john doe"@example.com`), without touching URLs, @handles or prices.
+`name[at]domain[dot]com`, `name[@]domain[.]com`, full-width or look-alike letters, `&#64;`,
+`%40`, a zero-width space, `"john doe"@example.com`, an address written backwards after a
+right-to-left override, which a page shows forwards), without touching URLs, @handles or
+prices.
 
 Linear in the length of the text, whatever it holds: the text is read once into a canonical
 copy (`address_text`), then each `@` is expanded left over the local part and right over the
@@ -15,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from services.core.address_text import AT, DOT, Canonical, canonical
+from services.core.address_text import AT, DOT, RLO, Canonical, canonical
 from services.core.emails import mask_email
 
 # Common top-level domains, to tell `jane at example dot com` from ordinary English.
@@ -48,13 +50,22 @@ def mask_emails(text: str) -> str:
     """Every address in `text` as `j***@e***.com`. Masking a masked text changes nothing."""
     if _QUICK.search(text) is None:
         return text
-    found = canonical(text)
+    masked = _masked(text, canonical(text))
+    if RLO in masked:  # and as a page shows it: an override can show an address reversed
+        masked = _masked(masked, canonical(masked, shown=True))
+    return masked
+
+
+def _masked(text: str, found: Canonical) -> str:
+    # In source order: under an override, the addresses a page shows first may come last.
+    spans = sorted((*found.original_span(a.start, a.end), a.masked) for a in addresses(found))
     parts, position = [], 0
-    for address in addresses(found):
-        start, end = found.original_span(address.start, address.end)
+    for start, end, masked in spans:
+        if end <= position:
+            continue  # within what the previous mask replaced
         start = max(start, position)
         parts.append(text[position:start])
-        parts.append(address.masked)
+        parts.append(masked)
         position = end
     if not parts:
         return text

@@ -98,6 +98,17 @@ async def test_a_reader_resumes_where_it_stopped_with_nothing_lost_or_repeated(
     assert bad.status == 400
 
 
+@pytest.mark.parametrize("resume", ["1-", "-1", "1-2-3", "1-x"])
+async def test_a_last_event_id_redis_would_refuse_is_refused_first(
+    client: TestClient, resume: str
+) -> None:
+    # "1-" once passed the check and reached XRANGE, which refused it: a 200 stream that
+    # ended at once, sending nothing, for the client to reconnect to again and again.
+    response = await client.get(STREAM, headers={"Last-Event-ID": resume})
+    assert response.status == 400
+    assert (await response.json())["type"] == "/problems/invalid-query"
+
+
 async def test_many_readers_share_one_redis_reader(client: TestClient, settings: Settings) -> None:
     readers = [await client.get(STREAM) for _ in range(50)]
     feeds, key = client.app[FEEDS], keys.article_events("a1")

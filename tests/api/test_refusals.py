@@ -87,6 +87,22 @@ async def test_the_parser_refusals_are_problems(
     assert "aaaa" not in answer.body["detail"], "the request's bytes are not echoed"
 
 
+async def test_an_expectation_the_server_cannot_meet_is_a_problem(
+    client: TestClient, redis: Redis
+) -> None:
+    """aiohttp answers an `Expect` other than `100-continue` before any middleware runs."""
+    body = json.dumps(valid_submission()).encode()
+    head = request(
+        b"Expect: 200-ok",
+        b"Content-Type: application/json",
+        b"Content-Length: %d" % len(body),
+        method=b"POST",
+        path=URL,
+    )
+    answer = await exchange(client, head + b"\r\n\r\n" + body)
+    assert_problem(answer, 417, redis)
+
+
 async def test_a_chunked_body_is_refused_once_it_passes_the_limit(
     client: TestClient, redis: Redis, settings: Settings
 ) -> None:

@@ -61,6 +61,13 @@ def test_nothing_else_is_touched(text: str) -> None:
         ("jane%40example%2Ecom and jane%40example%2ecom", "j***@e***.com and j***@e***.com"),
         ("https://example.org/?to=jane%40example.com", "https://example.org/?to=j***@e***.com"),
         ("e\u0301cole@example.com", "e***@e***.com"),  # a combining accent
+        # A right-to-left override shows `moc.elpmaxe@enaj` as `jane@example.com`; the mask
+        # goes where the address was (and the override shows it as `moc.***e@***j`).
+        ("write \u202emoc.elpmaxe@enaj\u202c now", "write \u202ej***@e***.com\u202c now"),
+        ("\u202emoc.elpmaxe@enaj", "\u202ej***@e***.com"),
+        ("\u202emoc.b@a \u202emoc.d@c ", "\u202ea***@b***.com \u202ec***@d***.com "),
+        ("jane[@]example[.]com", "j***@e***.com"),  # the symbols bracketed, as the words are
+        ("jane (@) example (.) org", "j***@e***.org"),
     ],
 )
 def test_disguised_addresses_are_masked_on_the_original_characters(text: str, masked: str) -> None:
