@@ -14,7 +14,7 @@ from aiohttp import web
 from services.api.app import create_app
 from services.api.requests import AccessLogger
 from services.api.server import serve
-from services.children import EX_CONFIG, Child, stop_all, stop_on_signals, supervise
+from services.core.children import EX_CONFIG, Child, stop_all, stop_on_signals, supervise
 from services.core.settings import Settings
 
 SHUTDOWN_TIMEOUT = 10.0
@@ -54,8 +54,8 @@ async def _settle_garbage_collector(app: web.Application) -> None:
 def run_pool(settings: Settings, processes: int) -> int:
     """`processes` API processes on one port (SO_REUSEPORT: the kernel spreads connections),
     restarted if they crash, stopped together; their metrics summed at any one's /metrics."""
-    from services.metrics import MULTIPROC_ENV
-    from services.supervisor import API_STOP_TIMEOUT
+    from services.ops.supervisor import API_STOP_TIMEOUT
+    from services.store.shared_metrics import MULTIPROC_ENV
 
     env = dict(os.environ, COMMENTS_HOST=settings.host, COMMENTS_PORT=str(settings.port))
     made = None

@@ -12,12 +12,12 @@ from redis import Redis
 from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 
-from services.core import keys
 from services.core.moderation import prepare
 from services.core.rules import Rules
-from services.core.rules_store import StoredRules, parse_stored
 from services.core.settings import Settings
-from services.core.transitions import TRANSITION, Transition
+from services.store import keys
+from services.store.stored_rules import StoredRules, parse_stored
+from services.store.transitions import TRANSITION, Transition
 
 RULES_TTL = 2.0
 """Seconds a worker keeps the rules before looking again: how soon a change takes effect."""

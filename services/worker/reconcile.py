@@ -21,13 +21,13 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from services import jobs
-from services.core import keys, logs, queues
+from services.core import logs
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
-from services.core.records import INCREMENT, UPDATE
 from services.core.settings import Settings
-from services.core.transitions import TRANSITION, Transition
+from services.store import jobs, keys, queues
+from services.store.records import INCREMENT, UPDATE
+from services.store.transitions import TRANSITION, Transition
 
 log = logs.get(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import structlog
 
-from services.core import keys, logs, queues
+from services.core import logs
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
 from services.core.ids import id_time_ms
@@ -31,11 +31,12 @@ from services.core.moderation import (
     published_fields,
     spread_signal,
 )
-from services.core.records import UPDATE
 from services.core.rules import Rules
-from services.core.transitions import Transition
 from services.core.verdict import Verdict, audited, decide
-from services.worker import metrics
+from services.store import keys, queues
+from services.store.records import UPDATE
+from services.store.transitions import Transition
+from services.worker import job_metrics as metrics
 from services.worker.context import current
 
 log = logs.get(__name__)

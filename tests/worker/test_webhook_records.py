@@ -18,12 +18,12 @@ from aiohttp import web
 from redis import Redis
 
 from services.api.app import create_app
-from services.core import keys
 from services.core.access import Role
-from services.core.records import INCREMENT, UPDATE, pairs
 from services.core.settings import Settings
-from services.tokens import create
-from services.worker.webhook_records import DELIVERY_LOG, disable, record_attempt
+from services.store import keys
+from services.store.records import INCREMENT, UPDATE, pairs
+from services.store.tokens import create
+from services.store.webhook_records import DELIVERY_LOG, disable, record_attempt
 from tests.e2e.client import authed, post
 from tests.helpers import deliver_all, moderate_all
 from tests.receiver import Receiver

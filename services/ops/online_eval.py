@@ -28,10 +28,10 @@ from redis import Redis
 
 from services.core.access import Role
 from services.core.comment import State
-from services.core.embedded_redis import free_port
-from services.evaluation import Triage, read_labeled
-from services.supervisor import local_environment
-from services.tokens import create
+from services.ops.embedded_redis import free_port
+from services.ops.evaluation import Triage, read_labeled
+from services.ops.supervisor import local_environment
+from services.store.tokens import create
 
 WINDOW = 50
 """The learning curve's step, in comments."""

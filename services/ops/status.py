@@ -9,8 +9,7 @@ from redis import Redis
 from rq import Worker
 from rq.serializers import JSONSerializer
 
-from services import backlog
-from services.core import keys
+from services.store import backlog, keys
 
 
 def collect(redis: Redis, raw: Redis) -> dict[str, Any]:

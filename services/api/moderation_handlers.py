@@ -17,12 +17,12 @@ from services.api.feeds import stream_id
 from services.api.state import FEEDS, REDIS, SETTINGS, TRANSITION
 from services.api.stored import stored
 from services.api.streams import STREAMS, relay
-from services.core import keys
 from services.core.access import Role
 from services.core.comment import State, moderator_view
 from services.core.decisions import RULES, Decision, decision_transition
 from services.core.errors import FieldError, InvalidQuery, NotFound, StateConflict
 from services.core.schemas import schemas
+from services.store import keys
 
 QUEUE_STATES = {State.HELD, State.SPAM, State.REJECTED, State.REMOVED, State.PENDING}
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200

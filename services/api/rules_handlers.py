@@ -9,13 +9,13 @@ from aiohttp import web
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
 from services.api.state import REDIS, SETTINGS
-from services.core import keys
 from services.core.access import Role
 from services.core.comment import now_iso
 from services.core.errors import StateConflict
 from services.core.rules import Rules
-from services.core.rules_store import StoredRules, parse_stored
-from services.core.transitions import AUDIT_MAXLEN
+from services.store import keys
+from services.store.stored_rules import StoredRules, parse_stored
+from services.store.transitions import AUDIT_MAXLEN
 
 # KEYS: rules, audit. ARGV: the version replaced, the new rules JSON, audit JSON, audit max.
 # Returns -1 when stored, else the version in force (the caller's was stale).

@@ -1,5 +1,5 @@
 """`comments up`: Valkey, the API and N workers on one machine, restarted if they crash
-(services/children.py), stopped in order on Ctrl-C or SIGTERM (API first, then workers finish
+(services/core/children.py), stopped in order on Ctrl-C or SIGTERM (API first, then workers finish
 their jobs, then Valkey); one `comments up` per data directory."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from services.children import Child, stop_all, stop_on_signals, supervise
-from services.core import embedded_redis
-from services.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+from services.core.children import Child, stop_all, stop_on_signals, supervise
+from services.ops import embedded_redis
+from services.store.shared_metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
 SERVICE_ENV = "service.env"
 """In the data directory while `comments up` runs: the REDIS_URL it uses."""

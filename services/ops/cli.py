@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(_eval_command(args))
     try:
         if args.command == "up":
-            from services.supervisor import up as run_up
+            from services.ops.supervisor import up as run_up
 
             sys.exit(
                 run_up(
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
         environ: dict[str, str] = dict(os.environ)
         if args.command in {"token", "reconcile", "status", "purge", "erase", "export"}:
-            from services.supervisor import local_environment
+            from services.ops.supervisor import local_environment
 
             environ = {**local_environment(args.data_dir), **environ}
         settings = Settings.from_env(environ, **overrides)
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "reconcile":
         sys.exit(_reconcile_command(settings))
     if args.command in {"status", "purge", "erase", "export"}:
-        from services.operations import run_command
+        from services.ops.operations import run_command
 
         sys.exit(run_command(args, settings))
     if args.command == "api":
@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _token_command(args: argparse.Namespace, settings: Settings) -> int:
     from redis import Redis
 
-    from services.tokens import TokenError, create, list_tokens, revoke
+    from services.store.tokens import TokenError, create, list_tokens, revoke
 
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     try:
@@ -190,7 +190,7 @@ def _token_command(args: argparse.Namespace, settings: Settings) -> int:
 def _eval_command(args: argparse.Namespace) -> int:
     if not args.online:
         from services.core.settings import parse_fields
-        from services.evaluation import evaluate as run_eval
+        from services.ops.evaluation import evaluate as run_eval
 
         rules = parse_fields(Rules, os.environ)
         for path in args.files:
@@ -198,8 +198,8 @@ def _eval_command(args: argparse.Namespace) -> int:
         return 0
     import contextlib
 
-    from services.evaluation import Triage
-    from services.online_eval import private_service, report, stream_file
+    from services.ops.evaluation import Triage
+    from services.ops.online_eval import private_service, report, stream_file
 
     if args.url and not args.token:
         print("comments eval: --url needs --token (a moderator token)", file=sys.stderr)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from redis import Redis
 
-from services.core import keys
 from services.core.access import Role, token_hash
-from services.tokens import CREATE, TokenError, create, list_tokens, revoke
+from services.store import keys
+from services.store.tokens import CREATE, TokenError, create, list_tokens, revoke
 
 
 def test_a_token_is_made_with_its_name_and_revoked_with_it(redis: Redis) -> None:

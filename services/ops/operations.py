@@ -11,8 +11,9 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from services import lifecycle, status
 from services.core.settings import Settings
+from services.ops import status
+from services.store import lifecycle
 
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.core import keys
 from services.core.comment import State, public_view
+from services.store import keys
 
 EVENTS_MAXLEN = 100_000
 """Approximate length the event stream is trimmed to."""

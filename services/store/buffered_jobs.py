@@ -17,9 +17,8 @@ from redis.client import Pipeline
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from services import jobs
-from services.core import queues
 from services.core.settings import Settings
+from services.store import jobs, queues
 
 
 class BlockingRedisIO(RuntimeError):

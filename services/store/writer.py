@@ -30,8 +30,8 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
-from services.api.jobs import ModerationJobs
-from services.core import keys, queues
+from services.store import keys, queues
+from services.store.buffered_jobs import ModerationJobs
 
 Command = Sequence[Any]
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from redis import Redis
 
-from services.core import keys
 from services.core.comment import now_iso
-from services.core.transitions import EVENTS_MAXLEN
+from services.store import keys
+from services.store.transitions import EVENTS_MAXLEN
 
 DELIVERY_LOG = 100
 """Attempts kept per subscription."""

@@ -16,11 +16,12 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import WatchError
 
-from services.core import keys, logs
+from services.core import logs
 from services.core.comment import PUBLIC_FIELDS, State, now_iso, public_view
 from services.core.decisions import tokens_of
 from services.core.emails import email_hashes
-from services.core.transitions import (
+from services.store import keys
+from services.store.transitions import (
     ARTICLE_EVENTS_MAXLEN,
     ARTICLE_EVENTS_TTL_S,
     AUDIT_MAXLEN,

@@ -9,10 +9,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services import lifecycle
-from services.core import keys
 from services.core.emails import email_hash, keyed_hash
 from services.core.settings import Settings
+from services.store import keys, lifecycle
 from tests.conftest import TEST_SECRET
 from tests.helpers import dump, moderate_all, token, valid_submission
 

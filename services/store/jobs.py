@@ -1,4 +1,4 @@
-"""A `JobSpec` (services/core/queues.py) made into an RQ job: the one place RQ's job options
+"""A `JobSpec` (services/store/queues.py) made into an RQ job: the one place RQ's job options
 are spelled, for the API, the reconciler and the webhook dispatcher alike."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from rq import Queue, Retry
 from rq.job import Job
 
-from services.core.queues import JobSpec
+from services.store.queues import JobSpec
 
 
 def build(queue: Queue, spec: JobSpec) -> Job:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from services.children import (
+from services.core.children import (
     EX_CONFIG,
     GIVE_UP_AFTER,
     RESTART_MAX_DELAY,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from redis import Redis
 from redis.exceptions import WatchError
 
-from services.core import keys
 from services.core.access import Role, new_token, token_hash
 from services.core.comment import now_iso
+from services.store import keys
 
 
 class TokenError(ValueError):

@@ -12,8 +12,8 @@ from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 
-from services.core import keys, queues
 from services.core.comment import State
+from services.store import keys, queues
 
 QUEUES = (queues.MODERATION, queues.WEBHOOKS)
 STATES = (State.PENDING, State.HELD, State.SPAM, State.REJECTED, State.REMOVED)

@@ -13,19 +13,18 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from services import jobs
 from services.api.auth import IDENTITY, requires
 from services.api.bodies import json_body
-from services.api.jobs import recorder
 from services.api.state import REDIS, SETTINGS, WEBHOOK_QUEUE, WRITER
 from services.api.stored import stored
-from services.core import keys, queues
 from services.core.access import Role
 from services.core.comment import now_iso
 from services.core.errors import FieldError, InvalidSubmission, NotFound
 from services.core.ids import new_comment_id
-from services.core.records import UPDATE, pairs
 from services.core.webhook_targets import TargetRefused, addresses, parse, policy
+from services.store import jobs, keys, queues
+from services.store.buffered_jobs import recorder
+from services.store.records import UPDATE, pairs
 
 EVENT_TYPES = ["comment.published", "comment.removed", "comment.held", "webhook.disabled"]
 SHOWN_DELIVERIES = 50

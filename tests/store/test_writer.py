@@ -15,8 +15,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
-from services.api.jobs import BlockingRedisIO, moderation_queue
-from services.api.writer import BatchWriter
+from services.store.buffered_jobs import BlockingRedisIO, moderation_queue
+from services.store.writer import BatchWriter
 
 
 @contextlib.asynccontextmanager
@@ -55,7 +55,7 @@ async def test_an_error_reaches_every_caller_of_the_batch(redis_url: str, redis:
 
 
 async def test_an_unreachable_server_is_a_connection_error() -> None:
-    from services.core.embedded_redis import free_port
+    from services.ops.embedded_redis import free_port
 
     client = Redis(port=free_port(), retry=Retry(NoBackoff(), 0))
     async with running(BatchWriter(client)) as writer:
@@ -76,7 +76,7 @@ async def test_comments_accepted_together_share_one_job_and_refused_ones_leave_n
     from dataclasses import replace
 
     from services.api.app import create_app
-    from services.core import keys
+    from services.store import keys
     from tests.helpers import moderate_all
 
     settings = replace(settings, rate_limits=False)  # 21 posts from one address
@@ -122,7 +122,7 @@ async def test_comments_join_the_job_waiting_in_the_queue_until_a_worker_starts_
     from dataclasses import replace
 
     from services.api.app import create_app
-    from services.core import keys, queues
+    from services.store import keys, queues
     from services.worker.tasks import READ_BATCH
     from tests.helpers import moderate_all
 

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from services.core import keys
+from services.store import keys
 
 if TYPE_CHECKING:
     from services.core.settings import Settings

@@ -9,8 +9,9 @@ import json
 from aiohttp import web
 from prometheus_client import Counter, Gauge, Histogram
 
-from services import backlog, metrics
 from services.api.state import REDIS
+from services.store import backlog
+from services.store import shared_metrics as metrics
 
 REQUESTS = Counter(
     "comments_http_requests_total", "HTTP requests answered, by route, method and status.",
