@@ -23,6 +23,7 @@ from services.core.decisions import RULES, Decision, decision_transition
 from services.core.errors import FieldError, InvalidQuery, NotFound, StateConflict
 from services.core.schemas import schemas
 from services.store import keys
+from services.store.transitions import outcome, transition_args, transition_keys
 
 QUEUE_STATES = {State.HELD, State.SPAM, State.REJECTED, State.REMOVED, State.PENDING}
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
@@ -175,12 +176,14 @@ async def _apply(
         first_decision=not seen,
         article_events_ttl_s=request.app[SETTINGS].article_events_ttl_s,
     )  # fmt: skip
-    applied, found, decided_by = await request.app[TRANSITION](
-        keys=transition.keys(), args=transition.args()
+    result = outcome(
+        await request.app[TRANSITION](
+            keys=transition_keys(transition), args=transition_args(transition)
+        )
     )
-    if not applied:
-        by = f" by {decided_by}" if decided_by else ""
-        raise StateConflict(f"The comment was decided meanwhile{by}: it is {found} now.")
+    if not result.applied:
+        by = f" by {result.decided_by}" if result.decided_by else ""
+        raise StateConflict(f"The comment was decided meanwhile{by}: it is {result.found} now.")
     return transition.new_state.value
 
 

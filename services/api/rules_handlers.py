@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from services.api.auth import IDENTITY, Identity, requires
@@ -14,20 +12,7 @@ from services.core.comment import now_iso
 from services.core.errors import StateConflict
 from services.core.rules import Rules
 from services.store import keys
-from services.store.stored_rules import StoredRules, parse_stored
-from services.store.transitions import AUDIT_MAXLEN
-
-# KEYS: rules, audit. ARGV: the version replaced, the new rules JSON, audit JSON, audit max.
-# Returns -1 when stored, else the version in force (the caller's was stale).
-REPLACE = """
-local current = redis.call('GET', KEYS[1])
-local version = 0
-if current then version = cjson.decode(current)['version'] end
-if version ~= tonumber(ARGV[1]) then return version end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'data', ARGV[3])
-return -1
-"""
+from services.store.stored_rules import StoredRules, parse_stored, replace_rules
 
 
 @requires(Role.MODERATOR)
@@ -52,11 +37,8 @@ async def replace(request: web.Request) -> web.Response:
         "version": stored.version,
         "rules": body["rules"],
     }
-    result = await request.app[REDIS].eval(
-        REPLACE, 2, keys.RULES, keys.AUDIT, body["version"], stored.as_json(), json.dumps(audit),
-        AUDIT_MAXLEN,
-    )  # fmt: skip
-    if result != -1:
+    result = await replace_rules(request.app[REDIS], body["version"], stored, audit)
+    if result is not None:
         raise StateConflict(
             f"The rules changed meanwhile: version {result} is in force, not {body['version']}."
         )

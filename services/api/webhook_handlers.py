@@ -24,7 +24,7 @@ from services.core.ids import new_comment_id
 from services.core.webhook_targets import TargetRefused, addresses, parse, policy
 from services.store import jobs, keys, queues
 from services.store.buffered_jobs import recorder
-from services.store.records import UPDATE, pairs
+from services.store.records import UPDATE, update_args
 
 EVENT_TYPES = ["comment.published", "comment.removed", "comment.held", "webhook.disabled"]
 SHOWN_DELIVERIES = 50
@@ -97,7 +97,9 @@ async def test(request: web.Request) -> web.Response:
 async def enable(request: web.Request) -> web.Response:
     record = await _record(request)
     enabled = {"enabled": "1", "failures": "0", "disabled_at": "", "disabled_reason": ""}
-    if not await request.app[REDIS].eval(UPDATE, 1, keys.webhook(record["id"]), *pairs(enabled)):
+    if not await request.app[REDIS].eval(
+        UPDATE, 1, keys.webhook(record["id"]), *update_args(enabled)
+    ):
         raise NotFound(f"There is no webhook {record['id']}.")  # deleted meanwhile
     return web.json_response(_view({**record, **enabled}))
 

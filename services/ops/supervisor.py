@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from services.api.main import API_STOP_TIMEOUT
 from services.core.children import Child, stop_all, stop_on_signals, supervise
 from services.ops import embedded_redis
 from services.store.shared_metrics import MULTIPROC_ENV, prepare_multiprocess_dir
@@ -21,8 +22,6 @@ SERVICE_ENV = "service.env"
 LOCK_FILE = "lock"
 """In the data directory: locked by the `comments up` that owns it, holding its pid."""
 WORKER_STOP_TIMEOUT = 90.0
-API_STOP_TIMEOUT = 20.0
-"""The API finishes in-flight requests within 10 s of SIGTERM."""
 
 
 def local_environment(data_dir: Path) -> dict[str, str]:

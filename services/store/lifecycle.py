@@ -20,10 +20,11 @@ from services.core import logs
 from services.core.comment import PUBLIC_FIELDS, State, now_iso, public_view
 from services.core.decisions import tokens_of
 from services.core.emails import email_hashes
+from services.core.transition import ARTICLE_EVENTS_TTL_S
 from services.store import keys
+from services.store.scripts import source
 from services.store.transitions import (
     ARTICLE_EVENTS_MAXLEN,
-    ARTICLE_EVENTS_TTL_S,
     AUDIT_MAXLEN,
     EVENTS_MAXLEN,
 )
@@ -35,16 +36,8 @@ STATE_SETS = (State.PENDING, State.HELD, State.SPAM, State.REJECTED, State.REMOV
 BATCH = 500
 STREAM_PAGE = 1_000
 
-# KEYS: learned counts (spam or ham), learned totals; ARGV: spam or ham, the tokens.
-# A token no comment counts any more leaves the hash.
-UNTRAIN = """
-for i = 2, #ARGV do
-  if redis.call('HINCRBY', KEYS[1], ARGV[i], -1) <= 0 then
-    redis.call('HDEL', KEYS[1], ARGV[i])
-  end
-end
-redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
-"""
+UNTRAIN = source("lifecycle_untrain.lua")
+"""Unteach the filter one comment (KEYS: the learned counts, the totals)."""
 
 
 @dataclass
@@ -168,7 +161,8 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: int | None) ->
     if trained := record.get("trained_as"):
         # Untaught: the filter keeps nothing of this comment (its tokens hold the name).
         learned = keys.LEARNED_SPAM if trained == "spam" else keys.LEARNED_HAM
-        pipe.eval(UNTRAIN, 2, learned, keys.LEARNED_TOTALS, trained, *tokens_of(record))
+        untrain = {"label": trained, "tokens": tokens_of(record)}
+        pipe.eval(UNTRAIN, 2, learned, keys.LEARNED_TOTALS, json.dumps(untrain))
     published = record["state"] == State.PUBLISHED
     if published:
         pipe.zrem(keys.published(article_id), comment_id)

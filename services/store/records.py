@@ -7,28 +7,23 @@ re-create the hash with that one field, a half-alive record every reader trips o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
-# KEYS[1]: the record (a hash). ARGV: field, value, field, value, ...
-# Returns 1 when written, 0 when there is no such record.
-UPDATE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return 0
-end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1
-"""
+from services.store.scripts import source
 
-# KEYS[1]: the record (a hash). ARGV: field, increment.
-# Returns the field's new value, or nil when there is no such record.
-INCREMENT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return false
-end
-return redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-"""
+UPDATE = source("records_update.lua")
+"""KEYS[1]: the record; ARGV: `update_args`. Returns 1 when written, 0 when there is none."""
+
+INCREMENT = source("records_increment.lua")
+"""KEYS[1]: the record; ARGV: `increment_args`. Returns the new value, or None."""
 
 
-def pairs(fields: Mapping[str, str | int]) -> list[str]:
-    """UPDATE's ARGV for `fields`."""
-    return [str(part) for item in fields.items() for part in item]
+def update_args(fields: Mapping[str, str | int]) -> list[str]:
+    """UPDATE's argument: the fields to set."""
+    return [json.dumps({name: str(value) for name, value in fields.items()})]
+
+
+def increment_args(name: str, by: int) -> list[str]:
+    """INCREMENT's argument: the field and how much to add."""
+    return [json.dumps({"field": name, "by": by})]

@@ -7,10 +7,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from redis.asyncio import Redis
+
 from services.core.rules import Rules
 from services.core.schemas import field_errors, validator
+from services.store import keys
+from services.store.scripts import source
+from services.store.transitions import AUDIT_MAXLEN
 
 SCHEMA = "moderation-rules.schema.json"
+
+REPLACE = source("stored_rules_replace.lua")
 
 
 @dataclass(frozen=True)
@@ -48,3 +55,18 @@ def parse_stored(raw: str | None, defaults: Rules) -> StoredRules:
 
 def rule_errors(document: Any) -> list[Any]:
     return field_errors(validator(SCHEMA).iter_errors(document))
+
+
+async def replace_rules(
+    redis: Redis, replaced_version: int, stored: StoredRules, audit: dict[str, Any]
+) -> int | None:
+    """Store `stored`, with its audit entry, if the rules in force are still at
+    `replaced_version`; otherwise change nothing and return the version in force."""
+    named = {
+        "version": replaced_version,
+        "rules": stored.as_json(),
+        "audit": json.dumps(audit),
+        "audit_maxlen": AUDIT_MAXLEN,
+    }
+    result = await redis.eval(REPLACE, 2, keys.RULES, keys.AUDIT, json.dumps(named))
+    return None if result == -1 else int(result)

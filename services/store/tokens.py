@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 from redis import Redis
 from redis.exceptions import WatchError
 
 from services.core.access import Role, new_token, token_hash
 from services.core.comment import now_iso
 from services.store import keys
+from services.store.scripts import source
+
+CREATE = source("tokens_create.lua")
+"""Store a token under a name not taken: 1, or 0 when the name is taken."""
 
 
 class TokenError(ValueError):
     """A token command cannot be carried out (a name taken, a name unknown)."""
-
-
-# KEYS: the names, the new token's record. ARGV: name, the token's hash, role, now.
-# The name and its record are written together or not at all; returns 0 if the name is taken.
-CREATE = """
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
-  return 0
-end
-redis.call('HSET', KEYS[2], 'name', ARGV[1], 'role', ARGV[3], 'created_at', ARGV[4])
-return 1
-"""
 
 
 def create(redis: Redis, role: Role, name: str) -> str:
@@ -31,7 +26,9 @@ def create(redis: Redis, role: Role, name: str) -> str:
     hashed = token_hash(token)
     made = redis.register_script(CREATE)(
         keys=[keys.TOKEN_NAMES, keys.access_token(hashed)],
-        args=[name, hashed, role.value, now_iso()],
+        args=[
+            json.dumps({"name": name, "hash": hashed, "role": role.value, "created_at": now_iso()})
+        ],
     )
     if not made:
         raise TokenError(f"a token named {name!r} exists; revoke it first or pick another name")

@@ -11,46 +11,26 @@ from redis import Redis
 
 from services.core.comment import now_iso
 from services.store import keys
+from services.store.scripts import source
 from services.store.transitions import EVENTS_MAXLEN
 
 DELIVERY_LOG = 100
 """Attempts kept per subscription."""
 
-# KEYS: the subscription, its delivery log. ARGV: the attempt JSON, how many attempts to
-# keep, '1' if it succeeded. Returns the failures in a row now, or -1 when it is gone.
-RECORD_ATTEMPT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return -1
-end
-redis.call('LPUSH', KEYS[2], ARGV[1])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
-if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[1], 'failures', 0)
-  return 0
-end
-return redis.call('HINCRBY', KEYS[1], 'failures', 1)
-"""
+RECORD_ATTEMPT = source("webhook_records_attempt.lua")
+"""Log a delivery attempt: the failures in a row it makes, -1 when the subscription is gone."""
 
-# KEYS: the subscription, the event stream. ARGV: now, reason, the event JSON, the stream's
-# max length, the subscription's id. Disables an enabled subscription and announces it;
-# returns 1, or 0 when it is gone or already disabled (so a run of failures is announced once).
-DISABLE = """
-if redis.call('HGET', KEYS[1], 'enabled') ~= '1' then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'enabled', '0', 'disabled_at', ARGV[1], 'disabled_reason', ARGV[2])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*',
-           'type', 'webhook.disabled', 'webhook_id', ARGV[5], 'data', ARGV[3])
-return 1
-"""
+DISABLE = source("webhook_records_disable.lua")
+"""Disable an enabled subscription and announce it: 1, or 0 when gone or disabled already."""
 
 
 def record_attempt(redis: Redis, webhook_id: str, attempt: dict[str, Any]) -> int | None:
     """Log the attempt; the failures in a row it makes, or None if the subscription is gone."""
+    named = {"attempt": json.dumps(attempt), "keep": DELIVERY_LOG, "ok": bool(attempt["ok"])}
     failures = int(
         redis.register_script(RECORD_ATTEMPT)(
             keys=[keys.webhook(webhook_id), keys.webhook_deliveries(webhook_id)],
-            args=[json.dumps(attempt), DELIVERY_LOG, "1" if attempt["ok"] else "0"],
+            args=[json.dumps(named)],
         )
     )
     return None if failures < 0 else failures
@@ -62,8 +42,9 @@ def disable(redis: Redis, webhook_id: str, url: str, reason: str) -> bool:
     when = now_iso()
     event = {"type": "webhook.disabled", "occurred_at": when, "webhook_id": webhook_id,
              "url": url, "reason": reason}  # fmt: skip
+    named = {"now": when, "reason": reason, "event": json.dumps(event),
+             "events_maxlen": EVENTS_MAXLEN, "webhook_id": webhook_id}  # fmt: skip
     done = redis.register_script(DISABLE)(
-        keys=[keys.webhook(webhook_id), keys.EVENTS],
-        args=[when, reason, json.dumps(event), EVENTS_MAXLEN, webhook_id],
+        keys=[keys.webhook(webhook_id), keys.EVENTS], args=[json.dumps(named)]
     )
     return bool(done)

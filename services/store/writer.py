@@ -21,6 +21,7 @@ than everything else a submission does (see bench/README.md).
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from redis.exceptions import ResponseError
 
 from services.store import keys, queues
 from services.store.buffered_jobs import ModerationJobs
+from services.store.scripts import source
 
 Command = Sequence[Any]
 
@@ -79,85 +81,17 @@ class Refused:
     """For a `Unique`: the value stored under its key by the submission that set it."""
 
 
-APPLY = f"""#!lua
--- Per submission in ARGV: g, then g guards ('unique', key, ttl_s, value | 'limit', key, count,
--- window_ms, now_ms, member | 'filled', key); n, then n commands, each as k, command, k-1
--- arguments. A submission is applied whole or, when a guard refuses, not at all.
--- The command JOIN id list job queues comment `id`: into the open batch (if it has room),
--- else into `list`, which becomes the open batch, its job `job` to be written after.
-local function join(id, list, job)
-  local open = redis.call('HMGET', '{keys.OPEN_BATCH}', 'list', 'job')
-  if open[1] and redis.call('LLEN', open[1]) < {queues.MODERATION_BATCH} then
-    list, job = open[1], open[2]
-  else
-    redis.call('HSET', '{keys.OPEN_BATCH}', 'list', list, 'job', job)
-    redis.call('EXPIRE', '{keys.OPEN_BATCH}', {queues.OPEN_BATCH_TTL_S})
-  end
-  redis.call('RPUSH', list, id)
-  redis.call('HSET', '{keys.comment("")}' .. id, 'job_id', job)
-end
-local results = {{}}
-local i = 1
-while i <= #ARGV do
-  local guards, refused = tonumber(ARGV[i]), nil
-  local first_guard = i + 1
-  i = first_guard
-  for g = 1, guards do
-    if ARGV[i] == 'filled' then
-      if not refused and redis.call('EXISTS', ARGV[i + 1]) == 0 then refused = {{g, 0}} end
-      i = i + 2
-    elseif ARGV[i] == 'unique' then
-      if not refused then
-        local stored = redis.call('GET', ARGV[i + 1])
-        if stored then refused = {{g, 0, stored}} end
-      end
-      i = i + 4
-    else
-      local key, count = ARGV[i + 1], tonumber(ARGV[i + 2])
-      local window, now = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
-      if not refused then
-        redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-        if redis.call('ZCARD', key) >= count then
-          local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
-          refused = {{g, tonumber(oldest) + window - now}}
-        end
-      end
-      i = i + 6
-    end
-  end
-  local commands = tonumber(ARGV[i])
-  i = i + 1
-  if refused then
-    for c = 1, commands do i = i + tonumber(ARGV[i]) + 1 end
-    results[#results + 1] = refused
-  else
-    local j = first_guard
-    for g = 1, guards do
-      if ARGV[j] == 'filled' then
-        j = j + 2
-      elseif ARGV[j] == 'unique' then
-        redis.call('SET', ARGV[j + 1], ARGV[j + 3], 'EX', ARGV[j + 2])
-        j = j + 4
-      else
-        redis.call('ZADD', ARGV[j + 1], ARGV[j + 4], ARGV[j + 5])
-        redis.call('PEXPIRE', ARGV[j + 1], ARGV[j + 3])
-        j = j + 6
-      end
-    end
-    for c = 1, commands do
-      local k = tonumber(ARGV[i])
-      if ARGV[i + 1] == 'JOIN' then
-        join(ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
-      else
-        redis.call(unpack(ARGV, i + 1, i + k))
-      end
-      i = i + k + 1
-    end
-    results[#results + 1] = 0
-  end
-end
-return results
-"""
+APPLY = source("writer_apply.lua")
+"""One batch of submissions: KEYS[1] the open batch, ARGV[1] `_APPLY_CONFIG`, then each
+submission as `BatchWriter._send` streams it."""
+
+_APPLY_CONFIG = json.dumps(
+    {
+        "comment_prefix": keys.comment(""),
+        "batch_max": queues.MODERATION_BATCH,
+        "open_batch_ttl_s": queues.OPEN_BATCH_TTL_S,
+    }
+)
 
 MAX_BATCH = 256
 """Most submissions in one batch, so one script call stays short."""
@@ -256,7 +190,7 @@ class BatchWriter:
 
     async def _send(self, batch: list[_Waiting]) -> list[Any]:
         """Each submission's result, in the batch's order."""
-        parts: list[Any] = ["EVAL", APPLY, 0]
+        parts: list[Any] = ["EVAL", APPLY, 1, keys.OPEN_BATCH, _APPLY_CONFIG]
         ordered = self._with_jobs(batch)
         for guards, commands, _ in ordered:
             parts.append(len(guards))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from redis import Redis
 
@@ -26,8 +28,8 @@ def test_a_token_is_made_with_its_name_and_revoked_with_it(redis: Redis) -> None
 def test_the_create_script_writes_nothing_when_the_name_is_taken(redis: Redis) -> None:
     create(redis, Role.ADMIN, "ops")
     before = sorted(redis.keys("*"))
-    made = redis.eval(CREATE, 2, keys.TOKEN_NAMES, keys.access_token("h2"), "ops", "h2",
-                      "admin", "2026-01-01T00:00:00Z")  # fmt: skip
+    named = {"name": "ops", "hash": "h2", "role": "admin", "created_at": "2026-01-01T00:00:00Z"}
+    made = redis.eval(CREATE, 2, keys.TOKEN_NAMES, keys.access_token("h2"), json.dumps(named))
     assert made == 0
     assert sorted(redis.keys("*")) == before
     with pytest.raises(TokenError, match="exists"):

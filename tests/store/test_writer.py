@@ -123,7 +123,7 @@ async def test_comments_join_the_job_waiting_in_the_queue_until_a_worker_starts_
 
     from services.api.app import create_app
     from services.store import keys, queues
-    from services.worker.tasks import READ_BATCH
+    from services.store.batches import READ_BATCH, read_batch_args, read_batch_keys
     from tests.helpers import moderate_all
 
     settings = replace(settings, rate_limits=False)
@@ -151,7 +151,7 @@ async def test_comments_join_the_job_waiting_in_the_queue_until_a_worker_starts_
     first, second = await post(100), await post(101)
     assert job_of(first) == job_of(second)
     listing = keys.moderation_batch(job_of(first).removeprefix("moderate-batch-"))
-    redis.eval(READ_BATCH, 1, listing)
+    redis.eval(READ_BATCH, 2, *read_batch_keys([listing]), *read_batch_args([]))
     third = await post(102)
     assert job_of(third) != job_of(first)
     assert redis.lrange(listing, 0, -1) == [first, second]
