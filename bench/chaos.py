@@ -38,7 +38,7 @@ import aiohttp
 from cluster import Cluster
 from redis import Redis
 
-from services.core import keys
+from services.store import keys
 
 # As in production, but every step quicker, so a killed job comes back within seconds.
 QUICK = {

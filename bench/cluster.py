@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiohttp
 
-from services.core import embedded_redis
+from services.ops import embedded_redis
 
 
 class Cluster:

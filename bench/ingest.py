@@ -71,10 +71,10 @@ def rq_app(redis_url: str, *, in_executor: bool) -> web.Application:
     from rq import Queue, Retry
     from rq.serializers import JSONSerializer
 
-    from services.core import keys, queues
     from services.core.comment import new_record, now_iso
     from services.core.ids import new_comment_id
     from services.core.submission import decode_json, parse
+    from services.store import keys, queues
 
     connection = Redis.from_url(redis_url)
     queue = Queue(queues.MODERATION, connection=connection, serializer=JSONSerializer)
@@ -200,7 +200,7 @@ def main() -> None:
 
     from redis import Redis
 
-    from services.core import embedded_redis
+    from services.ops import embedded_redis
 
     variants = args.variants.split(",")
     with tempfile.TemporaryDirectory() as tmp:

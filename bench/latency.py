@@ -31,7 +31,7 @@ from cluster import Cluster
 from redis import Redis
 from worker import comment_text
 
-from services.core import keys
+from services.store import keys
 
 TARGETS = {"p50": 50.0, "p99": 250.0}
 

@@ -25,7 +25,7 @@ from cluster import Cluster
 from redis import Redis
 from worker import comment_text
 
-from services.core import keys
+from services.store import keys
 
 LIMIT_MB = 100.0
 

@@ -22,9 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services import evaluation, online_eval
 from services.api import comments as api_comments
-from services.api import moderation as api_moderation
+from services.api import moderation_handlers as api_moderation
 from services.api import requests as api_requests
 from services.core import ids, logs, render, schemas, text
 from services.core.checks import links, spam_heuristics, wordlists
@@ -33,6 +32,7 @@ from services.core.masking import mask_emails
 from services.core.moderation import assess, profanity_matcher
 from services.core.rules import Rules
 from services.core.schemas import validator
+from services.ops import evaluation, online_eval
 
 BUDGET_MS = 50.0
 CONTENT, NAME, URL, LINE, BODY = 10_000, 245, 200, 8_190, 64 * 1024
@@ -127,7 +127,7 @@ def cases() -> list[Case]:
 
 
 def _before(s: str) -> object:
-    # services/api/moderation.py checks the stream's `before` as these two, in this order.
+    # services/api/moderation_handlers.py checks the stream's `before` as these two, in this order.
     return re.fullmatch(r"\d{1,20}-\d{1,20}", s) and re.fullmatch(r"0+-0+", s)
 
 

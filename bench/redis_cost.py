@@ -25,8 +25,8 @@ from redis import Redis
 sys.path.insert(0, str(Path(__file__).parent))
 from worker import drain, load_comments, pinned_valkey  # noqa: E402
 
-from services.core import queues  # noqa: E402
 from services.core.settings import Settings  # noqa: E402
+from services.store import queues  # noqa: E402
 
 
 def counters(client: Redis) -> dict[str, float]:

@@ -36,9 +36,10 @@ from redis.asyncio import Redis as AsyncRedis
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
-from services.core import embedded_redis, queues
 from services.core.settings import Settings
 from services.core.submission import Submission
+from services.ops import embedded_redis
+from services.store import queues
 
 SECRET = b"bench-secret"
 NOOP_QUEUE = "bench-noop"
@@ -65,9 +66,9 @@ async def load_comments(settings: Settings, count: int, one_job_each: bool = Fal
     `one_job_each`, the open batch is closed after each, as a worker starting every job at
     once (workers keeping up) does: one comment per job."""
     from services.api.intake import Submitter, accept
-    from services.api.jobs import ModerationJobs, moderation_queue
-    from services.api.writer import BatchWriter
-    from services.core import keys
+    from services.store import keys
+    from services.store.buffered_jobs import ModerationJobs, moderation_queue
+    from services.store.writer import BatchWriter
 
     redis = AsyncRedis.from_url(settings.redis_url, decode_responses=True)
     writer = BatchWriter(redis, jobs=ModerationJobs(moderation_queue((8, 0, 0)), settings))

@@ -1,3 +1,3 @@
-from services.cli import main
+from services.ops.cli import main
 
 main()

@@ -12,9 +12,9 @@ from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
-from services.core import embedded_redis
 from services.core.rules import Rules
 from services.core.settings import Settings
+from services.ops import embedded_redis
 from tests.helpers import ServiceTestServer
 
 pytest_plugins = ["tests.receiver"]  # the `receiver` fixture: a webhook endpoint

@@ -97,7 +97,7 @@ def work(settings: Any, queue_name: str) -> int:
 
 def moderate_all(settings: Any) -> int:
     """Moderate every queued comment; return how many."""
-    from services.core import queues
+    from services.store import queues
 
     return work(settings, queues.MODERATION)
 
@@ -105,7 +105,7 @@ def moderate_all(settings: Any) -> int:
 def deliver_all(settings: Any) -> int:
     """Turn every new event into webhook deliveries and make them (retries included) as the
     webhook workers do, until nothing is left; return the delivery jobs run."""
-    from services.core import queues
+    from services.store import queues
     from services.worker.webhooks import Dispatcher
 
     dispatcher = Dispatcher(settings, "test-dispatcher")
@@ -123,7 +123,7 @@ def deliver_all(settings: Any) -> int:
 def token(redis: Redis, role: str, name: str | None = None) -> dict[str, str]:
     """An Authorization header with a new token of `role`."""
     from services.core.access import Role
-    from services.tokens import create
+    from services.store.tokens import create
 
     return {"Authorization": f"Bearer {create(redis, Role(role), name or f'{role}-test')}"}
 

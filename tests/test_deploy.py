@@ -18,8 +18,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from services.core import queues
 from services.core.settings import Settings
+from services.store import queues
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -163,9 +163,9 @@ def test_compose_file_follows_the_compose_specification() -> None:
 def test_the_dashboard_uses_only_metrics_the_service_exports() -> None:
     import prometheus_client
 
-    import services.api.metrics
-    import services.metrics
-    import services.worker.metrics  # noqa: F401 (registers the workers' metrics)
+    import services.api.http_metrics
+    import services.store.shared_metrics
+    import services.worker.job_metrics  # noqa: F401 (registers the workers' metrics)
 
     exported = {
         sample_name

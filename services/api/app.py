@@ -18,7 +18,6 @@ from services.api import streams
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
 from services.api.feeds import Feeds
-from services.api.jobs import ModerationJobs, job_queue, moderation_queue, parse_version
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
@@ -31,11 +30,13 @@ from services.api.state import (
     WEBHOOK_QUEUE,
     WRITER,
 )
-from services.api.writer import BatchWriter, Durability
-from services.core import logs, queues
-from services.core.redis_config import config_warnings, supports_waitaof
+from services.core import logs
 from services.core.settings import Settings
-from services.core.transitions import TRANSITION as TRANSITION_SCRIPT
+from services.store import queues
+from services.store.buffered_jobs import ModerationJobs, job_queue, moderation_queue, parse_version
+from services.store.redis_config import config_warnings, supports_waitaof
+from services.store.transitions import TRANSITION as TRANSITION_SCRIPT
+from services.store.writer import BatchWriter, Durability
 
 log = logs.get(__name__)
 

@@ -10,10 +10,10 @@ from redis.asyncio import Redis
 
 from services.api.comments import article_id_of
 from services.api.state import REDIS
-from services.core import keys
 from services.core.comment import PUBLIC_FIELDS, State, public_view
 from services.core.errors import FieldError, InvalidQuery
 from services.core.threads import build_tree
+from services.store import keys
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

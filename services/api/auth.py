@@ -12,9 +12,9 @@ from functools import wraps
 from aiohttp import web
 
 from services.api.state import REDIS
-from services.core import keys
 from services.core.access import Role, token_hash
 from services.core.errors import Forbidden, Unauthorized
+from services.store import keys
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

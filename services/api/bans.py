@@ -12,12 +12,12 @@ from aiohttp import web
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
 from services.api.state import REDIS
-from services.core import keys
 from services.core.access import Role
 from services.core.comment import now_iso
 from services.core.errors import NotFound
 from services.core.ids import is_comment_id
-from services.core.transitions import AUDIT_MAXLEN
+from services.store import keys
+from services.store.transitions import AUDIT_MAXLEN
 
 DEFAULT_DURATION_S = 30 * 24 * 3600
 SCOPES = {"author": "email_hash", "client": "client_hash"}

@@ -14,7 +14,6 @@ from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import COMMENT_ID, REQUEST_ID
 from services.api.state import REDIS, SETTINGS, WRITER
 from services.api.stored import stored
-from services.core import keys
 from services.core.access import Role
 from services.core.comment import status_view
 from services.core.emails import keyed_hash
@@ -28,6 +27,7 @@ from services.core.errors import (
 )
 from services.core.schemas import schemas
 from services.core.submission import decode_form, decode_json, parse
+from services.store import keys
 
 ARTICLE_ID = re.compile(schemas()["article-id.schema.json"]["pattern"])
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")

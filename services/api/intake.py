@@ -11,10 +11,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.api.jobs import recorder
-from services.api.metrics import RATE_LIMITED
-from services.api.writer import BatchWriter, Guard, Limit, Unique
-from services.core import keys
+from services.api.http_metrics import RATE_LIMITED
 from services.core.comment import State, new_record, now_iso, self_link
 from services.core.errors import (
     Conflict,
@@ -26,6 +23,9 @@ from services.core.errors import (
 from services.core.ids import id_time_ms, new_comment_id
 from services.core.settings import Settings
 from services.core.submission import Submission
+from services.store import keys
+from services.store.buffered_jobs import recorder
+from services.store.writer import BatchWriter, Guard, Limit, Unique
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from services.api.comments import article_id_of
 from services.api.feeds import stream_id
 from services.api.state import FEEDS
 from services.api.streams import STREAMS, relay
-from services.core import keys
 from services.core.errors import FieldError, InvalidQuery
+from services.store import keys
 
 HEARTBEAT_S = 15
 """A comment line this often keeps proxies from closing an idle stream."""

@@ -14,11 +14,14 @@ from aiohttp import web
 from services.api.app import create_app
 from services.api.requests import AccessLogger
 from services.api.server import serve
-from services.children import EX_CONFIG, Child, stop_all, stop_on_signals, supervise
+from services.core.children import EX_CONFIG, Child, stop_all, stop_on_signals, supervise
 from services.core.settings import Settings
 
 SHUTDOWN_TIMEOUT = 10.0
 """After SIGTERM: how long in-flight requests get to finish."""
+API_STOP_TIMEOUT = 20.0
+"""How long a stopping API process gets from SIGTERM before it is killed: it finishes
+in-flight requests within SHUTDOWN_TIMEOUT."""
 
 
 def run(settings: Settings, *, reuse_port: bool = False) -> None:
@@ -54,8 +57,7 @@ async def _settle_garbage_collector(app: web.Application) -> None:
 def run_pool(settings: Settings, processes: int) -> int:
     """`processes` API processes on one port (SO_REUSEPORT: the kernel spreads connections),
     restarted if they crash, stopped together; their metrics summed at any one's /metrics."""
-    from services.metrics import MULTIPROC_ENV
-    from services.supervisor import API_STOP_TIMEOUT
+    from services.store.shared_metrics import MULTIPROC_ENV
 
     env = dict(os.environ, COMMENTS_HOST=settings.host, COMMENTS_PORT=str(settings.port))
     made = None

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler
 
-from services.api import metrics
+from services.api import http_metrics as metrics
 from services.core import logs
 
 REQUEST_ID = web.RequestKey("request_id", str)

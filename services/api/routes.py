@@ -8,13 +8,13 @@ from services.api import (
     comments,
     health,
     live,
-    metrics,
-    moderation,
     openapi,
     pages,
-    rules,
-    webhooks,
 )
+from services.api import http_metrics as metrics
+from services.api import moderation_handlers as moderation
+from services.api import rules_handlers as rules
+from services.api import webhook_handlers as webhooks
 
 
 def setup_routes(app: web.Application) -> None:

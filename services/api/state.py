@@ -6,8 +6,8 @@ from redis.commands.core import AsyncScript
 from rq import Queue
 
 from services.api.feeds import Feeds
-from services.api.writer import BatchWriter
 from services.core.settings import Settings
+from services.store.writer import BatchWriter
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
@@ -17,4 +17,4 @@ WRITER = web.AppKey("writer", BatchWriter)
 FEEDS = web.AppKey("feeds", Feeds)
 """The live article feeds of this process (services/api/feeds.py)."""
 TRANSITION = web.AppKey("transition", AsyncScript)
-"""The compare-and-set transition script (services/core/transitions.py)."""
+"""The compare-and-set transition script (services/store/transitions.py)."""

@@ -19,7 +19,7 @@ from aiohttp_sse import EventSourceResponse
 from redis.exceptions import RedisError
 
 from services.api.feeds import Dropped, Event, Reader, stream_id
-from services.api.metrics import LIVE_READERS
+from services.api.http_metrics import LIVE_READERS
 from services.api.state import REDIS, SETTINGS
 from services.core import logs
 from services.core.errors import Problem

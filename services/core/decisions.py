@@ -10,7 +10,7 @@ from enum import StrEnum
 from services.core.comment import State, now_iso
 from services.core.learning import features
 from services.core.moderation import published_fields
-from services.core.transitions import ARTICLE_EVENTS_TTL_S, Transition
+from services.core.transition import ARTICLE_EVENTS_TTL_S, Transition
 
 
 class Decision(StrEnum):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from services.core.rules import Rules
-from services.core.transitions import ARTICLE_EVENTS_TTL_S
+from services.core.transition import ARTICLE_EVENTS_TTL_S
 from services.core.webhook_targets import networks
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -6,18 +6,25 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from redis import Redis
 from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 
-from services.core import keys
 from services.core.moderation import prepare
 from services.core.rules import Rules
-from services.core.rules_store import StoredRules, parse_stored
 from services.core.settings import Settings
-from services.core.transitions import TRANSITION, Transition
+from services.core.transition import Transition
+from services.store import keys
+from services.store.batches import READ_BATCH
+from services.store.stored_rules import StoredRules, parse_stored
+from services.store.transitions import (
+    TRANSITION,
+    Outcome,
+    outcome,
+    transition_args,
+    transition_keys,
+)
 
 RULES_TTL = 2.0
 """Seconds a worker keeps the rules before looking again: how soon a change takes effect."""
@@ -40,22 +47,21 @@ class WorkerContext:
 
     @cached_property
     def read_batch(self) -> Script:
-        from services.worker.tasks import READ_BATCH
-
         return self.redis.register_script(READ_BATCH)
 
-    def apply_transitions(self, transitions: list[Transition], done: list[str]) -> list[Any]:
+    def apply_transitions(self, transitions: list[Transition], done: list[str]) -> list[Outcome]:
         """Run the transitions in one round trip (and delete the keys in `done` with them):
         EVALSHA, loading the script again only if Redis lost it (a restart)."""
         for attempt in range(2):
             pipe = self.redis.pipeline(transaction=False)
             for t in transitions:
-                pipe.evalsha(self.transition.sha, len(t.keys()), *t.keys(), *t.args())
+                named = transition_keys(t)
+                pipe.evalsha(self.transition.sha, len(named), *named, *transition_args(t))
             if done:
                 pipe.delete(*done)
             try:
                 results = pipe.execute()
-                return results[: len(transitions)]
+                return [outcome(reply) for reply in results[: len(transitions)]]
             except NoScriptError:
                 if attempt:
                     raise

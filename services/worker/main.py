@@ -14,12 +14,13 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
-from services import metrics
-from services.core import logs, queues
-from services.core.redis_config import config_warnings
+from services.core import logs
 from services.core.settings import Settings
-from services.lifecycle import purge
-from services.priors import read_prior, seed
+from services.store import queues
+from services.store import shared_metrics as metrics
+from services.store.lifecycle import purge
+from services.store.priors import read_prior, seed
+from services.store.redis_config import config_warnings
 from services.worker.context import configure, current
 from services.worker.reconcile import reconcile
 

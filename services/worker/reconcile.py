@@ -21,13 +21,14 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from services import jobs
-from services.core import keys, logs, queues
+from services.core import logs
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
-from services.core.records import INCREMENT, UPDATE
 from services.core.settings import Settings
-from services.core.transitions import TRANSITION, Transition
+from services.core.transition import Transition
+from services.store import jobs, keys, queues
+from services.store.records import INCREMENT, UPDATE, increment_args, update_args
+from services.store.transitions import TRANSITION, outcome, transition_args, transition_keys
 
 log = logs.get(__name__)
 
@@ -94,7 +95,9 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
         ):
             report.waiting += 1
             continue
-        counted = redis.eval(INCREMENT, 1, keys.comment(comment_id), "reconciled", 1)
+        counted = redis.eval(
+            INCREMENT, 1, keys.comment(comment_id), *increment_args("reconciled", 1)
+        )
         if counted is None:  # erased meanwhile: nothing to reconcile, nothing to re-create
             continue
         attempts = int(counted)
@@ -103,7 +106,9 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
                 report.held += 1
             continue
         spec = queues.moderation_job(comment_id, settings.job_timeout, settings.job_retry_intervals)
-        if not redis.eval(UPDATE, 1, keys.comment(comment_id), "job_id", spec.job_id):
+        if not redis.eval(
+            UPDATE, 1, keys.comment(comment_id), *update_args({"job_id": spec.job_id})
+        ):
             continue
         jobs.enqueue(queue, spec)
         report.requeued += 1
@@ -136,9 +141,10 @@ def _hold(redis: Redis, comment_id: str, attempts: int, failure: str) -> bool:
         now_ms=int(time.time() * 1000),
         verdict={"state": "held", "spam_score": None, "reasons": [reason.as_reason()]},
     )
-    applied, _, _ = redis.register_script(TRANSITION)(
-        keys=transition.keys(), args=transition.args()
+    reply = redis.register_script(TRANSITION)(
+        keys=transition_keys(transition), args=transition_args(transition)
     )
+    applied = outcome(reply).applied
     if applied:
         log.error("comment.held_after_failures", comment_id=comment_id, failure=failure)
     return bool(applied)

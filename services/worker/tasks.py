@@ -18,7 +18,7 @@ from typing import Any
 
 import structlog
 
-from services.core import keys, logs, queues
+from services.core import logs
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
 from services.core.ids import id_time_ms
@@ -32,11 +32,13 @@ from services.core.moderation import (
     spread_bands,
     spread_signal,
 )
-from services.core.records import UPDATE
 from services.core.rules import Rules
-from services.core.transitions import Transition
+from services.core.transition import Transition
 from services.core.verdict import Verdict, audited, decide
-from services.worker import metrics
+from services.store import keys, queues
+from services.store.batches import batch, read_batch_args, read_batch_keys
+from services.store.records import UPDATE, update_args
+from services.worker import job_metrics as metrics
 from services.worker.context import current
 
 log = logs.get(__name__)
@@ -71,25 +73,6 @@ return {n_pairs, n_authors}
 class ModerationFailed(RuntimeError):
     """Some comments of the job could not be decided (the others were): RQ retries the job,
     which skips the decided ones."""
-
-
-# KEYS: the batch's list (or none); ARGV: comment ids (when no list).
-# Returns the ids, then each comment's record as HGETALL gives it: one round trip. A batch
-# still open is closed as it is read: comments accepted from now on go to another job.
-READ_BATCH = f"""
-local ids = ARGV
-if #KEYS == 1 then
-  if redis.call('HGET', '{keys.OPEN_BATCH}', 'list') == KEYS[1] then
-    redis.call('DEL', '{keys.OPEN_BATCH}')
-  end
-  ids = redis.call('LRANGE', KEYS[1], 0, -1)
-end
-local found = {{ids}}
-for i, id in ipairs(ids) do
-  found[i + 1] = redis.call('HGETALL', '{keys.comment("")}' .. id)
-end
-return found
-"""
 
 
 def moderate_batch(listing: str) -> str:
@@ -211,9 +194,8 @@ def _moderate(listing: list[str], given: list[str]) -> tuple[list[str], list[str
     to Redis for the whole job: the records, what the verdicts need, the transitions."""
     ctx = current()
     rules = ctx.rules()
-    found_ids, *raw = ctx.read_batch(keys=listing, args=given)
-    comment_ids: list[str] = found_ids
-    records = [dict(zip(r[::2], r[1::2], strict=True)) for r in raw]
+    read = batch(ctx.read_batch(keys=read_batch_keys(listing), args=read_batch_args(given)))
+    comment_ids, records = read.ids, read.records
     states = ["missing"] * len(comment_ids)
     outcomes = ["missing"] * len(comment_ids)
     pending: list[tuple[int, Pending]] = []
@@ -250,15 +232,16 @@ def _moderate(listing: list[str], given: list[str]) -> tuple[list[str], list[str
         results = ctx.apply_transitions(
             [t for *_, t in decided], done=listing if not failed else []
         )
-        for (i, p, verdict, _), (applied, state, _) in zip(decided, results, strict=True):
-            states[i], outcomes[i] = _report(p, verdict, bool(applied), str(state))
+        for (i, p, verdict, _), result in zip(decided, results, strict=True):
+            states[i], outcomes[i] = _report(p, verdict, result.applied, result.found)
     elif listing and not failed:
         ctx.redis.delete(*listing)
     if failed:
         # Each comment keeps its own error: the reconciler names it if the comment is held.
         pipe = ctx.redis.pipeline(transaction=False)
         for comment_id, error in failed.items():
-            pipe.eval(UPDATE, 1, keys.comment(comment_id), "last_error", mask_emails(error)[:300])
+            last_error = {"last_error": mask_emails(error)[:300]}
+            pipe.eval(UPDATE, 1, keys.comment(comment_id), *update_args(last_error))
         pipe.execute()
         first, error = next(iter(failed.items()))
         raise ModerationFailed(f"{len(failed)} of {len(comment_ids)} comments, {first}: {error}")

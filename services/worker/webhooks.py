@@ -21,16 +21,16 @@ from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from services import jobs
-from services.core import keys, logs, queues
+from services.core import logs
 from services.core.comment import now_iso
 from services.core.settings import Settings
 from services.core.signing import HEADER, sign
 from services.core.webhook_targets import policy
-from services.worker import metrics
+from services.store import jobs, keys, queues
+from services.store.webhook_records import disable, record_attempt
+from services.worker import job_metrics as metrics
 from services.worker.context import current
 from services.worker.delivery import post
-from services.worker.webhook_records import disable, record_attempt
 
 log = logs.get(__name__)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from redis import Redis
 
 from services.core.access import Role
-from services.core.embedded_redis import free_port
-from services.tokens import create
+from services.ops.embedded_redis import free_port
+from services.store.tokens import create
 from tests.conftest import LOOPBACK, TEST_SECRET
 from tests.e2e.client import request, wait_for
 

@@ -9,8 +9,13 @@ from typing import Any
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from services.api.jobs import JobTemplate, ModerationJobs, enqueue_batch, moderation_queue
 from services.core.settings import Settings
+from services.store.buffered_jobs import (
+    JobTemplate,
+    ModerationJobs,
+    enqueue_batch,
+    moderation_queue,
+)
 from tests.helpers import moderate_all
 
 COMMENT = "01KBC7T5SZ8Y3M7F9G2H4J6K8N"

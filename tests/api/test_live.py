@@ -13,11 +13,10 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services import lifecycle
 from services.api.app import create_app
 from services.api.state import FEEDS
-from services.core import keys
 from services.core.settings import Settings
+from services.store import keys, lifecycle
 from tests.conftest import TEST_SECRET
 from tests.helpers import eventually, moderate_all, served, token, valid_submission
 

@@ -10,9 +10,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core import keys
 from services.core.settings import Settings
-from services.tokens import revoke
+from services.store import keys
+from services.store.tokens import revoke
 from tests.helpers import moderate_all, token, valid_submission
 
 LINKS = "Sources: https://a.example/1 https://b.example/2 https://c.example/3"

@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
-from services.core import keys
 from services.core.emails import mask_email
 from services.core.settings import Limit, Settings
+from services.store import keys
 from tests.helpers import ServiceTestServer, dump, moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"

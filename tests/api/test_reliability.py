@@ -12,9 +12,10 @@ from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
-from services.core import embedded_redis, keys
-from services.core.redis_config import config_warnings
 from services.core.settings import Limit, Settings
+from services.ops import embedded_redis
+from services.store import keys
+from services.store.redis_config import config_warnings
 from tests.helpers import dump, token, valid_submission
 
 URL = "/v1/articles/a1/comments"

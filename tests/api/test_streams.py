@@ -16,8 +16,8 @@ from redis import Redis
 
 from services.api.app import create_app
 from services.api.state import REDIS
-from services.core import keys
 from services.core.settings import Settings
+from services.store import keys
 from tests.api.test_live import next_event, publish
 from tests.helpers import eventually, served, token, valid_submission
 

@@ -12,8 +12,8 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from services.core import keys, queues
 from services.core.settings import Settings
+from services.store import keys, queues
 from services.worker.context import configure
 from tests.helpers import dump, valid_submission
 
@@ -220,7 +220,7 @@ async def test_unknown_routes_are_404_and_wrong_methods_405(
 
 async def test_a_lost_redis_is_503_with_retry_after(aiohttp_client, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from services.api.app import create_app
-    from services.core import embedded_redis
+    from services.ops import embedded_redis
     from tests.conftest import TEST_SECRET
 
     server = embedded_redis.start(tmp_path / "valkey", durable=False)

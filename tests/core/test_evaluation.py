@@ -5,7 +5,7 @@ from pathlib import Path
 
 from services.core.comment import State
 from services.core.rules import Rules
-from services.evaluation import Triage, toxicity_confusion
+from services.ops.evaluation import Triage, toxicity_confusion
 
 
 def test_refusals_at_intake_count_as_genuine_lost_and_in_the_totals() -> None:

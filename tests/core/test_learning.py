@@ -5,16 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from services.cli import main
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State
 from services.core.learning import NOTHING_LEARNED, Reputation, blend, features, score
 from services.core.prior import DEFAULT_PRIOR, dumps, loads
 from services.core.rules import Rules
 from services.core.verdict import audited, decide
-from services.online_eval import check_not_trained_on, cross_file_prior
-from services.priors import read_prior
-from services.training import TrainedOnMeasured, digest, train_files
+from services.ops.cli import main
+from services.ops.online_eval import check_not_trained_on, cross_file_prior
+from services.ops.training import TrainedOnMeasured, digest, train_files
+from services.store.priors import read_prior
 
 
 def test_features_are_words_pairs_domains_and_checks_each_once() -> None:

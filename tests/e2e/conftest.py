@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from services.core.embedded_redis import free_port
+from services.ops.embedded_redis import free_port
 from tests.e2e.client import request, wait_for
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services.supervisor import local_environment
+from services.ops.supervisor import local_environment
 from tests.e2e.client import comments_cli, final_status, post, request
 
 LINKS = "https://a.example/1 https://b.example/2 https://c.example/3"

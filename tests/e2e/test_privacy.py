@@ -13,7 +13,7 @@ from typing import Any
 
 from redis import Redis
 
-from services.supervisor import local_environment
+from services.ops.supervisor import local_environment
 from tests.e2e.client import authed, comments_cli, final_status, request, wait_for
 from tests.helpers import dump
 

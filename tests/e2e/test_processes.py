@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from services.core.embedded_redis import free_port
+from services.ops.embedded_redis import free_port
 from tests.conftest import TEST_SECRET
 from tests.e2e.client import request, wait_for
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.core.embedded_redis import free_port
+from services.ops.embedded_redis import free_port
 from tests.conftest import TEST_SECRET
 from tests.e2e.client import request, wait_for
 

@@ -15,8 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from services.children import GIVE_UP_AFTER
-from services.core.embedded_redis import free_port
+from services.core.children import GIVE_UP_AFTER
+from services.ops.embedded_redis import free_port
 from tests.e2e.client import final_status, post, request, wait_for
 from tests.e2e.conftest import child_processes, running_service
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from services.core.embedded_redis import free_port
 from services.core.signing import verify
+from services.ops.embedded_redis import free_port
 from tests.e2e.client import authed, comments_cli, final_status, post, request, wait_for
 from tests.e2e.conftest import child_processes, running_service
 from tests.receiver import Receiver

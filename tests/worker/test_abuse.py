@@ -13,9 +13,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core import keys
 from services.core.rules import SlurPolicy
 from services.core.settings import Settings
+from services.store import keys
 from tests.helpers import moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"

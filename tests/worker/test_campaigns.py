@@ -7,10 +7,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core import keys
 from services.core.near_dup import bands
 from services.core.settings import Settings
-from services.priors import read_prior, seed
+from services.store import keys
+from services.store.priors import read_prior, seed
 from tests.helpers import moderate_all, valid_submission
 from tests.worker.test_moderate import status_of, verdict
 

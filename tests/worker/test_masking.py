@@ -10,9 +10,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core import keys
 from services.core.rules import Rules
 from services.core.settings import Settings
+from services.store import keys
 from tests.helpers import moderate_all, valid_submission
 
 DISGUISES = {

@@ -11,10 +11,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core import keys
 from services.core.rules import ProfanityPolicy
 from services.core.schemas import validator
 from services.core.settings import Settings
+from services.store import keys
 from services.worker.context import configure
 from services.worker.tasks import moderate
 from tests.helpers import dump, moderate_all, valid_submission

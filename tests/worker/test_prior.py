@@ -9,8 +9,8 @@ import sys
 
 from redis import Redis
 
-from services.core import keys
-from services.priors import read_prior
+from services.store import keys
+from services.store.priors import read_prior
 from tests.conftest import TEST_SECRET
 
 

@@ -13,8 +13,8 @@ from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from services.core import keys, queues
 from services.core.settings import Settings
+from services.store import keys, queues
 from services.worker.reconcile import reconcile
 from tests.helpers import moderate_all, valid_submission
 

@@ -18,12 +18,12 @@ from aiohttp import web
 from redis import Redis
 
 from services.api.app import create_app
-from services.core import keys
 from services.core.access import Role
-from services.core.records import INCREMENT, UPDATE, pairs
 from services.core.settings import Settings
-from services.tokens import create
-from services.worker.webhook_records import DELIVERY_LOG, disable, record_attempt
+from services.store import keys
+from services.store.records import INCREMENT, UPDATE, increment_args, update_args
+from services.store.tokens import create
+from services.store.webhook_records import DELIVERY_LOG, disable, record_attempt
 from tests.e2e.client import authed, post
 from tests.helpers import deliver_all, moderate_all
 from tests.receiver import Receiver
@@ -123,14 +123,14 @@ def test_update_and_increment_change_a_record_that_exists_and_never_re_create_on
 ) -> None:
     key = keys.comment("c1")
     redis.hset(key, mapping={"id": "c1", "state": "pending"})
-    assert redis.eval(UPDATE, 1, key, *pairs({"job_id": "j1", "last_error": "boom"})) == 1
-    assert redis.eval(INCREMENT, 1, key, "reconciled", 1) == 1
-    assert redis.eval(INCREMENT, 1, key, "reconciled", 2) == 3
+    assert redis.eval(UPDATE, 1, key, *update_args({"job_id": "j1", "last_error": "boom"})) == 1
+    assert redis.eval(INCREMENT, 1, key, *increment_args("reconciled", 1)) == 1
+    assert redis.eval(INCREMENT, 1, key, *increment_args("reconciled", 2)) == 3
     assert redis.hgetall(key) == {
         "id": "c1", "state": "pending", "job_id": "j1", "last_error": "boom", "reconciled": "3"
     }  # fmt: skip
 
     gone = keys.comment("c2")
-    assert redis.eval(UPDATE, 1, gone, "job_id", "j2") == 0
-    assert redis.eval(INCREMENT, 1, gone, "reconciled", 1) is None
+    assert redis.eval(UPDATE, 1, gone, *update_args({"job_id": "j2"})) == 0
+    assert redis.eval(INCREMENT, 1, gone, *increment_args("reconciled", 1)) is None
     assert not redis.exists(gone)

@@ -23,9 +23,9 @@ from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
-from services.core import keys
 from services.core.settings import Settings
 from services.core.webhook_targets import parse
+from services.store import keys
 from services.worker.delivery import send
 from tests.conftest import LOOPBACK
 from tests.helpers import deliver_all

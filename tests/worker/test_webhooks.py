@@ -11,11 +11,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core import keys
 from services.core.rules import Rules
 from services.core.schemas import validator
 from services.core.settings import Settings
 from services.core.signing import HEADER, SignatureError, verify
+from services.store import keys
 from tests.conftest import LOOPBACK, TEST_SECRET
 from tests.helpers import deliver_all, moderate_all, token, valid_submission
 from tests.receiver import Receiver

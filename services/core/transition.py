@@ -1,0 +1,77 @@
+"""A change of a comment's state, and what goes with it: the verdict, what readers see, what
+the filter learns, the events and the audit entry. `services/store/transitions.py` applies it
+in Redis, compare-and-set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.core.comment import State, public_view
+
+ARTICLE_EVENTS_TTL_S = 24 * 3600
+"""Default of the `article_events_ttl_s` setting: an article's public event stream goes after
+this long without an event. A reader resuming later loses nothing: the stream it finds
+again holds only events newer than any it was sent."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    record: Mapping[str, str]
+    """The comment as read before the transition: id, article, author and text."""
+    expected: State
+    new_state: State
+    now_iso: str
+    now_ms: int
+    verdict: dict[str, Any] | None = None
+    published: dict[str, str] = field(default_factory=dict)
+    """`published_content`, `published_name`, `published_url`: what readers see."""
+    learn_as: str = ""
+    """`spam` or `ham` to (re)train the filter with this comment's `tokens`."""
+    tokens: tuple[str, ...] = ()
+    audit: dict[str, Any] | None = None
+    mark_known_spam: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
+    """Other fields to set on the record (who decided, why)."""
+    first_decision: bool = False
+    """Apply only if no moderator has decided the comment yet: of two moderators deciding
+    at once, the second is refused instead of overriding the first."""
+    article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S
+    """The article's public event stream lives this long after the event this transition
+    adds to it (the `article_events_ttl_s` setting; 0: for ever)."""
+
+    @property
+    def comment_id(self) -> str:
+        return self.record["id"]
+
+    def event(self) -> dict[str, Any] | None:
+        """The event this transition emits: published, removed (published no longer), held."""
+        base = {
+            "occurred_at": self.now_iso,
+            "article_id": self.record["article_id"],
+            "comment_id": self.comment_id,
+        }
+        if self.new_state == State.PUBLISHED:
+            published = {
+                **self.record,
+                **self.published,
+                "state": State.PUBLISHED,
+                "published_at": self.now_iso,
+            }
+            return {"type": "comment.published", **base, "comment": public_view(published)}
+        if self.expected == State.PUBLISHED:
+            return {"type": "comment.removed", **base, "state": self.new_state.value}
+        if self.new_state == State.HELD:
+            return {"type": "comment.held", **base}
+        return None
+
+    def public_event(self) -> dict[str, Any] | None:
+        """What readers of the article may see: a comment published, or no longer."""
+        event = self.event()
+        if event is None or event["type"] == "comment.held":
+            return None
+        if event["type"] == "comment.removed":
+            return {k: v for k, v in event.items() if k != "state"}
+        return event

@@ -1,0 +1,66 @@
+"""The operator's commands beside a running service: status, purge, erase, export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from services.core.settings import Settings
+from services.ops import status
+from services.store import lifecycle
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return _run(args, settings)
+    except (RedisConnectionError, RedisTimeoutError) as e:
+        # redis-py names the host and port, never the password.
+        print(f"comments {args.command}: {e} Is a `comments up` running from {args.data_dir}? "
+              "(For another server, set REDIS_URL.)", file=sys.stderr)  # fmt: skip
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        if args.command == "status":
+            found = status.collect(redis, Redis.from_url(settings.redis_url))
+            print(json.dumps(found, indent=2) if args.json else status.render(found))
+        elif args.command == "purge":
+            days = (
+                settings.purge_after_days if args.older_than_days is None else args.older_than_days
+            )
+            print(f"purged {lifecycle.purge(redis, days)} spam and rejected comments "
+                  f"older than {days} days")  # fmt: skip
+        elif args.command == "erase":
+            erased = lifecycle.erase_email(
+                redis, settings.secret, args.email, actor="comments erase", reason=args.reason,
+                article_events_ttl_s=settings.article_events_ttl_s,
+            )  # fmt: skip
+            print(f"erased {erased.comments} comments ({erased.published} were published, "
+                  f"now withdrawn from {len(erased.articles)} articles) and "
+                  f"{erased.events} stream entries")  # fmt: skip
+        else:
+            if args.output:
+                with args.output.open("w", encoding="utf-8") as out:
+                    count = _export(redis, args.article, out)
+                print(f"exported {count} comments to {args.output}", file=sys.stderr)
+            else:
+                _export(redis, args.article, sys.stdout)
+    finally:
+        redis.close()
+    return 0
+
+
+def _export(redis: Redis, article_id: str, out: TextIO) -> int:
+    count = 0
+    for comment in lifecycle.export_article(redis, article_id):
+        out.write(json.dumps(comment, ensure_ascii=False) + "\n")
+        count += 1
+    return count
