@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from services.core.checks.evasion_text import EDGES, Hit, phrase_pattern, trimmed
 from services.core.checks.lookalikes import to_ascii
 from services.core.checks.terms import Term
+from services.core.text import NON_ASCII
 
 # `1` and `|` stand for `i` or `l`: a word is read both ways.
 _LEET = str.maketrans("0134579@$!|+", "oieastgasiit")
@@ -126,7 +127,7 @@ class EvasionMatcher:
         if not hits or len(plain) == len(text):
             return hits
         # A character became none or several: the spans back in the text, only when needed.
-        origin = [i for i, c in enumerate(text) for _ in range(len(to_ascii(c)))]
+        origin = _origin(text)
         if len(origin) != len(plain):
             return []  # not expected: per-character folding differs from whole-text folding
         return [Hit(origin[h.start], origin[h.end - 1] + 1, h.term) for h in hits]
@@ -155,8 +156,8 @@ class EvasionMatcher:
                 if term := self._exact(form):
                     hits.append(Hit(m.start(), m.end(), term))
                     break
-        if self._phrase_pattern is not None and (suspects or words & self._first_words):
-            disguised = any(self._phrase_word(plain[a:b]) for a, b in suspects)
+        disguised = any(self._phrase_word(plain[a:b]) for a, b in suspects)
+        if self._phrase_pattern is not None and (disguised or words & self._first_words):
             forms = (
                 {plain, plain.translate(_LEET), plain.translate(_LEET_L)} if disguised else {plain}
             )
@@ -288,3 +289,17 @@ class EvasionMatcher:
 
     def _part(self, word: str) -> bool:
         return word in self.terms or word in self.known or self._ordinary(word)
+
+
+def _origin(text: str) -> list[int]:
+    """For each character of `to_ascii(text)`, its index in `text`: ASCII stretches as
+    ranges, each other character as many times as it folds to characters."""
+    origin: list[int] = []
+    position = 0
+    for match in NON_ASCII.finditer(text):
+        index = match.start()
+        origin.extend(range(position, index))
+        origin.extend([index] * len(to_ascii(match.group())))
+        position = index + 1
+    origin.extend(range(position, len(text)))
+    return origin

@@ -16,10 +16,12 @@ import json
 import string
 import sys
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import regex
+
+from services.core.text import strip_combining, translate_non_ascii
 
 
 @cache
@@ -69,7 +71,13 @@ def to_ascii(text: str, lower: bool = True) -> str:
     """Ignorables dropped, look-alikes made Latin, accents stripped, lower-cased (unless
     not `lower`: then only ASCII letters keep their case)."""
     if not text.isascii():
-        text = text.translate(to_ascii_table())
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = _latin(text)
     return text.lower() if lower else text
+
+
+@lru_cache(maxsize=8)
+def _latin(text: str) -> str:
+    """`to_ascii` before lower-casing. Cached: the matchers and the abuse patterns each ask
+    for the same comment's, and the table look-up is the costly part."""
+    text = translate_non_ascii(text, to_ascii_table())
+    return strip_combining(unicodedata.normalize("NFKD", text))

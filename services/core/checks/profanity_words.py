@@ -76,6 +76,8 @@ class ProfanityMatcher:
         self._max_len = max((len(w) for w in listed), default=0)
         self.words = frozenset(listed)
         self._candidates = _candidate_pattern(listed, self.char_map)
+        # The same, as a look-ahead after each space: every position a listed word may start.
+        self._starts = _candidate_pattern(listed, self.char_map, overlapping=True)
 
     def _shape(self, word: str) -> str:
         return word.translate(self._class_of)
@@ -95,45 +97,45 @@ class ProfanityMatcher:
         )
 
     def scan(self, text: str) -> Scan:
-        """better-profanity's `censor`, step for step, with the spans it censored."""
-        if not self.may_contain(text):
-            return Scan(text, text, ())
+        """better-profanity's `censor`, step for step, with the spans it censored.
+
+        The walk visits only the words at which `may_contain`'s expression can start: a word
+        where it cannot start is neither listed nor the first of a listed joining, so the full
+        walk would copy it unchanged. The censored text is the text with each match replaced,
+        which is what the full walk's output amounts to."""
         first = _first_allowed(text)
-        if first >= len(text) - 1:
+        if self._starts is None or first >= len(text) - 1:
             return Scan(text, text, ())
-        prefix, body = text[:first], text[first:]
+        body = text[first:]
         n = len(body)
+        searched = " " + body.translate(_SEPARATORS).lower()
+        starts = [m.start() for m in self._starts.finditer(searched)]
+        if not starts:
+            return Scan(text, text, ())
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(body)]
-        out = [prefix]
+        if len(searched) == n + 1:
+            token_at = {start: i for i, (start, _) in enumerate(tokens)}
+            candidates = [token_at[s] for s in starts if s in token_at]
+        else:  # lower-casing changed the length (`İ`): positions differ, walk every word
+            candidates = list(range(len(tokens)))
         matches: list[Match] = []
         skip = -1
-        for i, (start, end) in enumerate(tokens):
-            next_start = tokens[i + 1][0] if i + 1 < len(tokens) else n
+        for i in candidates:
+            start, end = tokens[i]
             if start < skip:  # swallowed by an earlier multi-word match
-                out.append(body[max(end, skip) : next_start])
                 continue
-            word = body[start:end]
             if end == n:  # the last word, with no separator after it
-                if skip < n - 1:
-                    if self.is_listed(word.lower()):
-                        out.append(CENSORED)
-                        matches.append(Match(first + start, first + end, word))
-                    else:
-                        out.append(word)
+                if skip < n - 1 and self.is_listed(body[start:end].lower()):
+                    matches.append(Match(first + start, first + end, body[start:end]))
                 continue
             joined_end = self._joined_match(body, tokens, i)
             if joined_end is not None:
-                out.append(CENSORED)  # the separator after the word is dropped, as there
+                # The separator after the word is dropped, as there: the span is replaced.
                 matches.append(Match(first + start, first + joined_end, body[start:joined_end]))
                 skip = joined_end if joined_end < n else n - 1
-                continue
-            if self.is_listed(word.lower()):
-                out.append(CENSORED)
-                matches.append(Match(first + start, first + end, word))
-            else:
-                out.append(word)
-            out.append(body[end:next_start])
-        return Scan(text, "".join(out), tuple(matches))
+            elif self.is_listed(body[start:end].lower()):
+                matches.append(Match(first + start, first + end, body[start:end]))
+        return Scan(text, _replaced(text, matches), tuple(matches))
 
     def _joined_match(self, body: str, tokens: list[tuple[int, int]], i: int) -> int | None:
         """Where the first listed joining of word `i` with its next words ends, if any: joined
@@ -209,7 +211,7 @@ _SEPARATORS = _SeparatorsToSpaces()
 
 
 def _candidate_pattern(
-    words: list[str], char_map: dict[str, tuple[str, ...]]
+    words: list[str], char_map: dict[str, tuple[str, ...]], overlapping: bool = False
 ) -> re.Pattern[str] | None:
     """`may_contain`'s expression: the listed words as a trie of letter classes."""
     trie: dict[str, dict[str, Any]] = {}
@@ -237,7 +239,18 @@ def _candidate_pattern(
     body = branch(trie)
     # The text is searched with a space in front: a literal first character lets the regex
     # engine skip from space to space instead of trying every position.
-    return re.compile(f" {body}(?![^ ])") if body else None
+    if not body:
+        return None
+    return re.compile(f" (?={body}(?![^ ]))" if overlapping else f" {body}(?![^ ])")
+
+
+def _replaced(text: str, matches: list[Match]) -> str:
+    out, position = [], 0
+    for match in matches:
+        out += [text[position : match.start], CENSORED]
+        position = match.end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _first_allowed(text: str) -> int:
