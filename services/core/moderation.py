@@ -11,11 +11,12 @@ from services.core.checks.abuse_score import abuse_signal
 from services.core.checks.evasion import EvasionMatcher
 from services.core.checks.form import check_form
 from services.core.checks.links import check_links, find_links
+from services.core.checks.profanity import NONE as NO_PROFANITY
 from services.core.checks.profanity import Profanity, censor, find_profanity, profanity_signal
 from services.core.checks.profanity_words import ProfanityMatcher, default_words
 from services.core.checks.signal import Action, Signal
 from services.core.checks.spam_heuristics import spam_signs
-from services.core.checks.terms import listed_terms, ordinary_words
+from services.core.checks.terms import Severity, listed_terms, ordinary_words
 from services.core.checks.toxicity import toxicity_model
 from services.core.checks.wordlists import check_word_lists
 from services.core.masking import mask_emails
@@ -47,6 +48,23 @@ def evasion_matcher(languages: tuple[str, ...], allowlist: tuple[str, ...]) -> E
     return EvasionMatcher(terms, ordinary_words(), toxicity_model().known_words, allowlist)
 
 
+def _abuse(content: str, listed: Profanity, rules: Rules) -> Signal | None:
+    """Abuse in the text as readers would see it. Under `censor` the listed words are masked,
+    so a comment the toxicity model finds abusive only for them ("holy shit, 2 billion views")
+    is judged again with them masked; one aimed at a person (an abuse pattern matched in the
+    text as written) or holding a slur stays held."""
+    signal = abuse_signal(content, listed, rules.abuse_hold_score)
+    if (
+        signal is None
+        or signal.matched
+        or rules.profanity_policy != ProfanityPolicy.CENSOR
+        or not listed.spans
+        or Severity.SLUR in listed.severities
+    ):
+        return signal
+    return abuse_signal(censor(content, listed.spans), NO_PROFANITY, rules.abuse_hold_score)
+
+
 def prepare(rules: Rules) -> None:
     """Build the word lists' matchers and load the toxicity model now, not on the first job."""
     profanity_matcher(rules.profanity_allowlist)
@@ -74,7 +92,7 @@ def assess(record: Mapping[str, str], rules: Rules) -> Assessment:
     if signal := profanity_signal("author name", in_name, name_policy, rules.slur_policy):
         signals.append(signal)
     clock.lap("profanity")
-    if signal := abuse_signal(content, in_content, rules.abuse_hold_score):
+    if signal := _abuse(content, in_content, rules):
         signals.append(signal)
     clock.lap("abuse")
     links = find_links(content)

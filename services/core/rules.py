@@ -18,9 +18,9 @@ NEWSROOM_ALLOWLIST = _read_word_file("profanity-allowlist.txt")
 
 class ProfanityPolicy(StrEnum):
     HOLD = "hold"
-    """Hold for a moderator (the default)."""
+    """Hold for a moderator."""
     CENSOR = "censor"
-    """Publish with the words masked."""
+    """Publish with the words masked (the default)."""
     REJECT = "reject"
 
 
@@ -32,8 +32,11 @@ class SlurPolicy(StrEnum):
 
 @dataclass(frozen=True)
 class Rules:
-    profanity_policy: ProfanityPolicy = ProfanityPolicy.HOLD
-    """What a comment with a listed profane word gets."""
+    profanity_policy: ProfanityPolicy = ProfanityPolicy.CENSOR
+    """What a comment with a listed strong profane word gets. By default it is published with
+    the words masked, as most comment systems offer: swearing in an otherwise fine comment
+    is not a reason to keep a reader waiting for a person. Slurs follow `slur_policy`, abuse
+    aimed at a person holds (`abuse_hold_score`), and a profane author name is held."""
 
     profanity_allowlist: tuple[str, ...] = field(default_factory=lambda: NEWSROOM_ALLOWLIST)
     """Words taken off better-profanity's list: by default its everyday news vocabulary

@@ -35,7 +35,7 @@ def test_rules_and_limits_come_from_the_environment() -> None:
             "COMMENTS_SECRET": "x",
             "COMMENTS_LINK_LIMIT": "5",
             "COMMENTS_BLOCKED_DOMAINS": "spam.example, casino.example",
-            "COMMENTS_PROFANITY_POLICY": "censor",
+            "COMMENTS_PROFANITY_POLICY": "reject",
             "COMMENTS_SPAM_SCORE": "0.99",
             "COMMENTS_FLOOD_AUTHOR": "3/30",
             "COMMENTS_RATE_LIMITS": "off",
@@ -43,7 +43,7 @@ def test_rules_and_limits_come_from_the_environment() -> None:
     )
     assert settings.rules.link_limit == 5
     assert settings.rules.blocked_domains == ("spam.example", "casino.example")
-    assert settings.rules.profanity_policy == ProfanityPolicy.CENSOR
+    assert settings.rules.profanity_policy == ProfanityPolicy.REJECT
     assert settings.rules.spam_score == 0.99
     assert settings.flood_author == Limit(3, 30)
     assert settings.rate_limits is False

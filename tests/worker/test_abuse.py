@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis import Redis
 
-from services.core.rules import SlurPolicy
+from services.core.rules import ProfanityPolicy, SlurPolicy
 from services.core.settings import Settings
 from services.store import keys
 from tests.helpers import moderate_all, valid_submission
@@ -54,11 +54,57 @@ def reasons(redis: Redis, comment_id: str) -> dict[str, dict[str, Any]]:
     ],
 )
 async def test_each_disguise_is_held_with_its_reason(
-    client: TestClient, redis: Redis, settings: Settings, form: str, content: str
+    aiohttp_client: Any, redis: Redis, settings: Settings, form: str, content: str
 ) -> None:
+    from services.api.app import create_app
+
+    hold = ProfanityPolicy.HOLD
+    settings = replace(settings, rules=replace(settings.rules, profanity_policy=hold))
+    client = await aiohttp_client(create_app(settings))
     body = await moderated(client, settings, content)
     assert body["status"] == "held", form
     assert reasons(redis, body["id"])["profanity"]["action"] == "hold", form
+
+
+@pytest.mark.parametrize(
+    ("content", "published"),
+    [
+        (
+            "The bridge is shut again, what a load of shit.",
+            "The bridge is shut again, what a load of ****.",
+        ),
+        (
+            "Holy f*ck, forty years on that line and they close it.",
+            "Holy ****, forty years on that line and they close it.",
+        ),
+        (
+            "The new stadium roof looks fucking great at night.",
+            "The new stadium roof looks **** great at night.",
+        ),
+    ],
+)
+async def test_by_default_swearing_is_published_masked(
+    client: TestClient, redis: Redis, settings: Settings, content: str, published: str
+) -> None:
+    body = await moderated(client, settings, content)
+    assert body["status"] == "published", (content, reasons(redis, body["id"]))
+    assert body["comment"]["content"] == published
+    assert reasons(redis, body["id"])["profanity"]["action"] == "censor"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "You are a fucking idiot and everyone on this street knows it.",
+        "Shut your mouth or I will hurt you, shithead.",
+        "Go back home, you w0p.",
+    ],
+)
+async def test_by_default_swearing_at_a_person_or_a_slur_is_held(
+    client: TestClient, redis: Redis, settings: Settings, content: str
+) -> None:
+    body = await moderated(client, settings, content)
+    assert body["status"] == "held", (content, reasons(redis, body["id"]))
 
 
 @pytest.mark.parametrize(
