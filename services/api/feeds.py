@@ -166,8 +166,10 @@ class Feeds:
             shard.client_id = None
 
     async def _read(self, shard: Shard) -> None:
-        # Cancelled while connecting, redis-py may raise a ConnectionError instead: a task
-        # that is no longer its shard's ends all the same.
+        # Cancelled while connecting, redis-py may raise a ConnectionError (or an
+        # AttributeError, from a connection it half closed) instead: a task that is no
+        # longer its shard's ends all the same. While it is, no error ends it: its readers
+        # would wait forever.
         me = asyncio.current_task()
         client = Redis(connection_pool=self._pool, single_connection_client=True)
         try:
@@ -182,11 +184,13 @@ class Feeds:
                     found: list[Any] = await client.xread(  # type: ignore[assignment]
                         positions, block=BLOCK_MS, count=READ_COUNT
                     )
-                except RedisError as e:
+                except Exception as e:
                     if shard.task is not me:
                         return
                     shard.client_id = None
-                    log.warning("feed.read_failed", detail=str(e))
+                    log.warning(
+                        "feed.read_failed", detail=str(e), exc_info=not isinstance(e, RedisError)
+                    )
                     await asyncio.sleep(1)
                     continue
                 _deliver(shard, found or [])

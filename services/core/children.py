@@ -3,6 +3,8 @@ while it keeps exiting; one that cannot start is given up on, with the reason.""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import threading
@@ -65,6 +67,7 @@ class Child:
     def exited(self, code: int, now: float) -> str | None:
         """Note that it exited with `code` (negative: killed by that signal) and plan its
         restart; or return why restarting it is pointless."""
+        self._stop_leftovers()
         ran = now - self.started_at
         how = describe_exit(code)
         if code == EX_CONFIG:
@@ -87,6 +90,13 @@ class Child:
             flush=True,
         )
         return None
+
+    def _stop_leftovers(self) -> None:
+        """What it started and could not stop, being killed (RQ's scheduler, which a worker
+        forks), is in its session's process group: stop that too, or it runs on orphaned."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGTERM)
 
 
 def describe_exit(code: int) -> str:

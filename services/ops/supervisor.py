@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import TextIO
 
@@ -180,6 +181,9 @@ class _Reconciler:
             report = reconcile(self.text, self.raw, self.settings)
         except RedisError as e:
             print(f"comments: reconciler: {e}", flush=True)
+            return
+        except Exception:  # a bug in a pass must not stop the API and the workers with it
+            print(f"comments: reconciler failed:\n{traceback.format_exc()}", flush=True)
             return
         if report and (report.requeued or report.held):
             print(

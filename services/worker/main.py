@@ -39,6 +39,9 @@ class ModerationWorker(SimpleWorker):
         except RedisError as e:
             log.warning("reconcile.failed", detail=str(e))
             return
+        except Exception:  # a bug in a pass must not stop the worker: the next pass runs
+            log.exception("reconcile.failed")
+            return
         if report and (report.requeued or report.held):
             log.warning("reconcile.done", **vars(report))
         if report is not None:  # this worker holds the reconciler's turn: purge too

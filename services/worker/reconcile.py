@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from redis import Redis
 from rq import Queue
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
@@ -81,12 +81,7 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
     for comment_id, (job_id, last_error) in zip(stale, found, strict=True):
         # The job the API wrote for it (with other comments, maybe), or the one we wrote.
         job_id = job_id or queues.moderation_job_id(comment_id)
-        try:
-            job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
-            result = job.latest_result()
-            status, failure = job.get_status(), _last_line(result.exc_string if result else None)
-        except NoSuchJobError:
-            job, status, failure = None, None, "the job was lost"
+        job, status, failure = _job_state(job_id, connection)
         queued = status == JobStatus.QUEUED and (in_queue is None or job_id in in_queue)
         if (
             queued
@@ -114,6 +109,17 @@ def _reconcile(redis: Redis, connection: Redis, settings: Settings) -> Report:
         report.requeued += 1
         log.warning("comment.requeued", comment_id=comment_id, attempt=attempts, job=status)
     return report
+
+
+def _job_state(job_id: str, connection: Redis) -> tuple[Job | None, JobStatus | None, str]:
+    """The job, its status and its last failure; no job if it is gone, even if it went
+    between reading it and its status (a job that finished is deleted at once)."""
+    try:
+        job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
+        result = job.latest_result()
+        return job, job.get_status(), _last_line(result.exc_string if result else None)
+    except (NoSuchJobError, InvalidJobOperation):
+        return None, None, "the job was lost"
 
 
 def _running(job: Job, settings: Settings) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from services.core.children import GIVE_UP_AFTER
 from services.ops.embedded_redis import free_port
+from services.store import queues
 from tests.e2e.client import final_status, post, request, wait_for
 from tests.e2e.conftest import child_processes, running_service
 
@@ -46,6 +47,7 @@ def test_workers_killed_young_again_and_again_never_stop_the_service(tmp_path: P
         pending = set(poster.accepted)
 
         def all_final() -> bool:
+            assert process.poll() is None, log_tail(tmp_path)
             for link in list(pending):
                 if request("GET", base + link)[1]["status"] != "pending":
                     pending.discard(link)
@@ -53,8 +55,44 @@ def test_workers_killed_young_again_and_again_never_stop_the_service(tmp_path: P
 
         # A loaded machine (CI shares 2 cores) restarts and reconciles slowly: the bound is
         # generous, the wait ends as soon as every comment is decided.
-        wait_for(all_final, 150, f"a final state for all {len(poster.accepted)} comments")
+        try:
+            wait_for(all_final, 150, f"a final state for all {len(poster.accepted)} comments")
+        except AssertionError as e:
+            raise AssertionError(f"{e}: {_stuck(data_dir, pending)}\n{log_tail(tmp_path)}") from e
         assert process.poll() is None
+
+
+def _stuck(data_dir: Path, links: set[str]) -> list[dict[str, Any]] | str:
+    """What a few comments still pending wait on: their record and their job's state."""
+    from redis import Redis
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from services.ops.supervisor import local_environment
+    from services.store import keys
+
+    url = local_environment(data_dir).get("REDIS_URL")
+    if url is None:
+        return "`comments up` has stopped"
+    redis = Redis.from_url(url, decode_responses=True)
+    found: list[dict[str, Any]] = []
+    for link in sorted(links)[:5]:
+        record = redis.hgetall(keys.comment(link.rsplit("/", 1)[-1]))
+        try:
+            job = Job.fetch(record.get("job_id", ""), connection=Redis.from_url(url),
+                            serializer=JSONSerializer)  # fmt: skip
+            record["job"] = f"{job.get_status()} since {job.started_at} on {job.worker_name}"
+        except Exception as e:
+            record["job"] = repr(e)
+        found.append({k: record.get(k) for k in ("state", "job_id", "job", "reconciled")})
+    found.append({"queued": redis.llen(f"rq:queue:{queues.MODERATION}"),
+                  "workers": redis.scard("rq:workers"),
+                  "scheduler": redis.get(f"rq:scheduler-lock:{queues.MODERATION}")})  # fmt: skip
+    return found
+
+
+def log_tail(tmp_path: Path) -> str:
+    return (tmp_path / "up.log").read_text()[-4000:]
 
 
 class Poster(threading.Thread):
@@ -186,3 +224,17 @@ def _jobs_counted(base: str) -> list[str]:
         text = response.read().decode()
     counters = [line for line in text.splitlines() if line.startswith("comments_jobs_total{")]
     return [line for line in counters if 'queue="moderation"' in line]
+
+
+def test_a_killed_worker_leaves_no_process_behind(tmp_path: Path) -> None:
+    """RQ's scheduler runs in a process the worker forks; a worker killed by SIGKILL cannot
+    stop it, and it ran on as an orphan (holding the scheduler lock and a Redis connection)."""
+    with running_service(tmp_path) as (_, process, _):
+
+        def forked() -> dict[int, int]:
+            return {w: c for w in _workers(process.pid) for c in child_processes(w)}
+
+        worker, scheduler = next(iter(wait_for(forked, 30, "a worker's scheduler").items()))
+        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: _age(scheduler) == float("inf"), 10, "the orphaned scheduler gone")
+        assert process.poll() is None

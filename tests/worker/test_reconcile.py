@@ -51,6 +51,21 @@ async def test_a_lost_job_is_enqueued_again_and_the_comment_decided(
     assert redis.hget(keys.comment(comment_id), "state") == "published"
 
 
+async def test_a_job_gone_while_it_is_read_is_taken_for_lost(
+    client: TestClient, redis: Redis, settings: Settings
+) -> None:
+    # A job that finishes is deleted at once: between reading it and reading its status, its
+    # hash can lose the status (RQ then raises InvalidJobOperation, which stopped `comments up`).
+    comment_id = await pending(client)
+    job_id = redis.hget(keys.comment(comment_id), "job_id")
+    redis.lrem(f"rq:queue:{queues.MODERATION}", 0, job_id)  # taken by a worker
+    redis.hdel(f"rq:job:{job_id}", "status")
+    age(redis, comment_id, settings.reconcile_after_s + 1)
+    assert run(redis, settings) == {"looked_at": 1, "requeued": 1, "held": 0, "waiting": 0}
+    moderate_all(settings)
+    assert redis.hget(keys.comment(comment_id), "state") == "published"
+
+
 async def test_a_queued_job_is_left_alone(
     client: TestClient, redis: Redis, settings: Settings
 ) -> None:
