@@ -211,11 +211,14 @@ async def test_the_widget_speaks_the_pages_language(
         arabic.on("pageerror", lambda error: errors.append(str(error)))
         await arabic.goto(f"{origin}/ar.html")
         await expect(arabic.get_by_role("heading", name="اترك تعليقًا")).to_be_visible()
-        assert await arabic.locator("section.lar").get_attribute("dir") == "rtl"
+        widget = arabic.locator("section.lar")
+        assert await widget.get_attribute("dir") == "rtl"
+        assert await widget.evaluate("(s) => getComputedStyle(s).direction") == "rtl"
         heading = arabic.locator(".lar-title")
         await expect(heading).to_have_text("لا توجد تعليقات")
         publish(base, "ar-article", "Layla", "فكرة ممتازة، شكرًا على المقال.")
         await expect(heading).to_have_text("تعليق واحد", timeout=10_000)
+        await expect(arabic.get_by_role("button", name="الرد على Layla")).to_be_visible()
         publish(base, "ar-article", "Omar", "أوافق تمامًا على ذلك.")
         await expect(heading).to_have_text("تعليقان", timeout=10_000)
         # The same words the heading uses, for counts too many to post here.
