@@ -153,3 +153,85 @@ async def test_a_reader_replies_through_the_widget_and_another_tab_sees_it_live(
         await expect(reader.get_by_text("Sources:")).to_have_count(0)
         assert errors == []
         await context.close()
+
+
+FRENCH_MONTH = re.compile(r"janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.")
+
+
+def article_page(base: str, article: str, lang: str, extra: str = "", head: str = "") -> str:
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>'
+        f"<article><h1>{article}</h1></article>"
+        f'<script src="{base}/embed.js" data-article="{article}" {extra} async></script>'
+        "</body></html>"
+    )
+
+
+def publish(base: str, article: str, name: str, content: str) -> None:
+    email = f"{name.lower()}@example.com"
+    status, accepted = request(
+        "POST",
+        f"{base}/v1/articles/{article}/comments",
+        {"author": {"name": name, "email": email}, "content": content},
+    )
+    assert status == 202, accepted
+    wait_for(lambda: status_of(base, accepted["id"]) == "published", 10, f"{name}'s comment")
+
+
+async def test_the_widget_speaks_the_pages_language(
+    tmp_path: Path, site: tuple[str, Path], browser: Any
+) -> None:
+    from playwright.async_api import expect
+
+    origin, root = site
+    with running_service(tmp_path, COMMENTS_CORS_ORIGINS=origin) as (base, _, _):
+        publish(base, "fr-article", "Camille", "Très bonne idée, ces pistes cyclables.")
+        (root / "fr.html").write_text(article_page(base, "fr-article", "fr-CA"))
+        (root / "ar.html").write_text(article_page(base, "ar-article", "ar"))
+        overrides = "<script>window.LeaveAReplyStrings = {en: {submit: 'Send it'}};</script>"
+        own = 'data-strings=\'{"leaveReply": "Join the discussion"}\''
+        (root / "en.html").write_text(article_page(base, "fr-article", "en", own, overrides))
+        errors: list[str] = []
+        context = await browser.new_context()
+
+        # <html lang="fr-CA">: the French catalogue, dates as French readers write them.
+        french = await context.new_page()
+        french.on("pageerror", lambda error: errors.append(str(error)))
+        await french.goto(f"{origin}/fr.html")
+        await expect(french.get_by_role("heading", name="Laisser un commentaire")).to_be_visible()
+        await expect(french.get_by_role("heading", name="1 commentaire")).to_be_visible()
+        when = await french.locator(".lar-comment time").inner_text()
+        assert FRENCH_MONTH.search(when), when
+        await french.get_by_role("button", name="Publier le commentaire").click()
+        await expect(french.get_by_label("Commentaire *")).to_be_focused()
+        await expect(french.get_by_text("Veuillez indiquer votre nom.")).to_be_visible()
+
+        # Arabic: right to left, and the plural form for each count (six of them).
+        arabic = await context.new_page()
+        arabic.on("pageerror", lambda error: errors.append(str(error)))
+        await arabic.goto(f"{origin}/ar.html")
+        await expect(arabic.get_by_role("heading", name="اترك تعليقًا")).to_be_visible()
+        widget = arabic.locator("section.lar")
+        assert await widget.get_attribute("dir") == "rtl"
+        assert await widget.evaluate("(s) => getComputedStyle(s).direction") == "rtl"
+        heading = arabic.locator(".lar-title")
+        await expect(heading).to_have_text("لا توجد تعليقات")
+        publish(base, "ar-article", "Layla", "فكرة ممتازة، شكرًا على المقال.")
+        await expect(heading).to_have_text("تعليق واحد", timeout=10_000)
+        await expect(arabic.get_by_role("button", name="الرد على Layla")).to_be_visible()
+        publish(base, "ar-article", "Omar", "أوافق تمامًا على ذلك.")
+        await expect(heading).to_have_text("تعليقان", timeout=10_000)
+        # The same words the heading uses, for counts too many to post here.
+        for n, word in [(5, "تعليقات"), (11, "تعليقًا"), (100, "تعليق")]:
+            digits = await arabic.evaluate(f"new Intl.NumberFormat('ar').format({n})")
+            said = await arabic.evaluate(f"LeaveAReply.commentCount({n}, 'ar')")
+            assert said == f"{digits} {word}"
+
+        # A site's own wording replaces the catalogue's, string by string.
+        english = await context.new_page()
+        await english.goto(f"{origin}/en.html")
+        await expect(english.get_by_role("heading", name="Join the discussion")).to_be_visible()
+        await expect(english.get_by_role("button", name="Send it")).to_be_visible()
+        await expect(english.get_by_role("heading", name="1 Comment")).to_be_visible()
+        assert errors == []
+        await context.close()

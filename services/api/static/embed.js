@@ -11,7 +11,243 @@
   "use strict";
 
   const MAX_DEPTH = 5; // as the API's threads: a deeper reply is shown beside its parent
+  const FIELD_ERRORS = { content: "errorContent", name: "errorName", email: "errorEmail", url: "errorUrl" };
   const POLL_MS = [1000, 2000, 3000, 5000, 8000, 13000, 20000, 30000];
+
+  // The widget's words, by language. A site replaces any of them (README: "The widget's
+  // language"). Counts are plural forms chosen by Intl.PluralRules ("=0" wins over the rule
+  // for exactly zero); {n} is the count in the locale's digits. Some strings (closed, report,
+  // loadMore, edit, delete) wait for features still to come, so each is a one-line use then.
+  const CATALOGUE = {
+    en: {
+      comments: { "=0": "Comments", one: "{n} Comment", other: "{n} Comments" },
+      empty: "No comments yet. Be the first.",
+      loadFailed: "Comments could not be loaded. Please try again later.",
+      leaveReply: "Leave a Reply",
+      notes: "Required fields are marked *",
+      labelContent: "Comment *", labelName: "Name *", labelEmail: "Email *", labelUrl: "Website",
+      emailHint: "Your email address will not be published.",
+      trap: "Leave this empty",
+      submit: "Post Comment",
+      reply: "Reply", replyTo: "Reply to {name}", replyingTo: "Replying to {name}. ",
+      cancelReply: "Cancel reply",
+      announce: "New comment from {name}.",
+      awaiting: "Your comment is awaiting moderation.",
+      errorContent: "Please write a comment.",
+      errorName: "Please give your name.",
+      errorEmail: "Please give a valid email address.",
+      errorUrl: "Please give a web address starting with http:// or https://.",
+      correct: "Please correct the marked fields.",
+      sending: "Sending…",
+      sendFailed: "Your comment could not be sent. Check your connection and try again.",
+      thanks: "Thank you. Your comment is awaiting moderation.",
+      published: "Your comment is published.",
+      notPublished: "Your comment was not published.",
+      tooQuick: "You are commenting too quickly. Please wait and try again.",
+      tooQuickWait: "You are commenting too quickly. Please wait {wait} and try again.",
+      duplicate: "You have already posted this comment.",
+      notAccepted: "The comment was not accepted (HTTP {status}).",
+      closed: "Comments are closed.", report: "Report", loadMore: "Load more comments",
+      edit: "Edit", delete: "Delete",
+    },
+    fr: {
+      comments: { "=0": "Commentaires", one: "{n} commentaire", many: "{n} de commentaires", other: "{n} commentaires" },
+      empty: "Aucun commentaire pour l’instant. Lancez la discussion.",
+      loadFailed: "Impossible de charger les commentaires. Veuillez réessayer plus tard.",
+      leaveReply: "Laisser un commentaire",
+      notes: "Les champs obligatoires sont indiqués avec *",
+      labelContent: "Commentaire *", labelName: "Nom *", labelEmail: "E-mail *", labelUrl: "Site web",
+      emailHint: "Votre adresse e-mail ne sera pas publiée.",
+      trap: "Laissez ce champ vide",
+      submit: "Publier le commentaire",
+      reply: "Répondre", replyTo: "Répondre à {name}", replyingTo: "Réponse à {name}. ",
+      cancelReply: "Annuler la réponse",
+      announce: "Nouveau commentaire de {name}.",
+      awaiting: "Votre commentaire est en attente de modération.",
+      errorContent: "Veuillez écrire un commentaire.",
+      errorName: "Veuillez indiquer votre nom.",
+      errorEmail: "Veuillez indiquer une adresse e-mail valide.",
+      errorUrl: "Veuillez indiquer une adresse web commençant par http:// ou https://.",
+      correct: "Veuillez corriger les champs signalés.",
+      sending: "Envoi…",
+      sendFailed: "Votre commentaire n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.",
+      thanks: "Merci. Votre commentaire est en attente de modération.",
+      published: "Votre commentaire est publié.",
+      notPublished: "Votre commentaire n’a pas été publié.",
+      tooQuick: "Vous commentez trop vite. Veuillez patienter puis réessayer.",
+      tooQuickWait: "Vous commentez trop vite. Veuillez patienter {wait} puis réessayer.",
+      duplicate: "Vous avez déjà publié ce commentaire.",
+      notAccepted: "Le commentaire n’a pas été accepté (HTTP {status}).",
+      closed: "Les commentaires sont fermés.", report: "Signaler",
+      loadMore: "Charger plus de commentaires", edit: "Modifier", delete: "Supprimer",
+    },
+    de: {
+      comments: { "=0": "Kommentare", one: "{n} Kommentar", other: "{n} Kommentare" },
+      empty: "Noch keine Kommentare. Schreiben Sie den ersten.",
+      loadFailed: "Die Kommentare konnten nicht geladen werden. Bitte versuchen Sie es später erneut.",
+      leaveReply: "Kommentar schreiben",
+      notes: "Pflichtfelder sind mit * markiert",
+      labelContent: "Kommentar *", labelName: "Name *", labelEmail: "E-Mail *", labelUrl: "Website",
+      emailHint: "Ihre E-Mail-Adresse wird nicht veröffentlicht.",
+      trap: "Dieses Feld leer lassen",
+      submit: "Kommentar abschicken",
+      reply: "Antworten", replyTo: "{name} antworten", replyingTo: "Antwort an {name}. ",
+      cancelReply: "Antwort abbrechen",
+      announce: "Neuer Kommentar von {name}.",
+      awaiting: "Ihr Kommentar wartet auf Freigabe.",
+      errorContent: "Bitte schreiben Sie einen Kommentar.",
+      errorName: "Bitte geben Sie Ihren Namen an.",
+      errorEmail: "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+      errorUrl: "Bitte geben Sie eine Webadresse an, die mit http:// oder https:// beginnt.",
+      correct: "Bitte korrigieren Sie die markierten Felder.",
+      sending: "Wird gesendet…",
+      sendFailed: "Ihr Kommentar konnte nicht gesendet werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+      thanks: "Danke. Ihr Kommentar wartet auf Freigabe.",
+      published: "Ihr Kommentar ist veröffentlicht.",
+      notPublished: "Ihr Kommentar wurde nicht veröffentlicht.",
+      tooQuick: "Sie kommentieren zu schnell. Bitte warten Sie kurz und versuchen Sie es erneut.",
+      tooQuickWait: "Sie kommentieren zu schnell. Bitte warten Sie {wait} und versuchen Sie es erneut.",
+      duplicate: "Sie haben diesen Kommentar bereits abgeschickt.",
+      notAccepted: "Der Kommentar wurde nicht angenommen (HTTP {status}).",
+      closed: "Die Kommentare sind geschlossen.", report: "Melden",
+      loadMore: "Weitere Kommentare laden", edit: "Bearbeiten", delete: "Löschen",
+    },
+    es: {
+      comments: { "=0": "Comentarios", one: "{n} comentario", many: "{n} de comentarios", other: "{n} comentarios" },
+      empty: "Todavía no hay comentarios. Escribe el primero.",
+      loadFailed: "No se pudieron cargar los comentarios. Inténtalo de nuevo más tarde.",
+      leaveReply: "Deja una respuesta",
+      notes: "Los campos obligatorios están marcados con *",
+      labelContent: "Comentario *", labelName: "Nombre *", labelEmail: "Correo electrónico *", labelUrl: "Web",
+      emailHint: "Tu dirección de correo electrónico no se publicará.",
+      trap: "Deja este campo vacío",
+      submit: "Publicar el comentario",
+      reply: "Responder", replyTo: "Responder a {name}", replyingTo: "Respondiendo a {name}. ",
+      cancelReply: "Cancelar respuesta",
+      announce: "Nuevo comentario de {name}.",
+      awaiting: "Tu comentario está pendiente de moderación.",
+      errorContent: "Escribe un comentario.",
+      errorName: "Indica tu nombre.",
+      errorEmail: "Indica una dirección de correo electrónico válida.",
+      errorUrl: "Indica una dirección web que empiece por http:// o https://.",
+      correct: "Corrige los campos marcados.",
+      sending: "Enviando…",
+      sendFailed: "No se pudo enviar tu comentario. Comprueba tu conexión e inténtalo de nuevo.",
+      thanks: "Gracias. Tu comentario está pendiente de moderación.",
+      published: "Tu comentario se ha publicado.",
+      notPublished: "Tu comentario no se ha publicado.",
+      tooQuick: "Estás comentando demasiado rápido. Espera un momento e inténtalo de nuevo.",
+      tooQuickWait: "Estás comentando demasiado rápido. Espera {wait} e inténtalo de nuevo.",
+      duplicate: "Ya has publicado este comentario.",
+      notAccepted: "El comentario no se aceptó (HTTP {status}).",
+      closed: "Los comentarios están cerrados.", report: "Denunciar",
+      loadMore: "Cargar más comentarios", edit: "Editar", delete: "Eliminar",
+    },
+    ar: {
+      dir: "rtl",
+      comments: {
+        zero: "لا توجد تعليقات", one: "تعليق واحد", two: "تعليقان",
+        few: "{n} تعليقات", many: "{n} تعليقًا", other: "{n} تعليق",
+      },
+      empty: "لا توجد تعليقات بعد. كن أول من يعلّق.",
+      loadFailed: "تعذّر تحميل التعليقات. يُرجى المحاولة لاحقًا.",
+      leaveReply: "اترك تعليقًا",
+      notes: "الحقول المطلوبة مشار إليها بـ *",
+      labelContent: "التعليق *", labelName: "الاسم *", labelEmail: "البريد الإلكتروني *",
+      labelUrl: "الموقع الإلكتروني",
+      emailHint: "لن يُنشر عنوان بريدك الإلكتروني.",
+      trap: "اترك هذا الحقل فارغًا",
+      submit: "أرسل التعليق",
+      reply: "رد", replyTo: "الرد على {name}", replyingTo: "ردًا على {name}. ",
+      cancelReply: "إلغاء الرد",
+      announce: "تعليق جديد من {name}.",
+      awaiting: "تعليقك بانتظار المراجعة.",
+      errorContent: "يُرجى كتابة تعليق.",
+      errorName: "يُرجى إدخال اسمك.",
+      errorEmail: "يُرجى إدخال عنوان بريد إلكتروني صالح.",
+      errorUrl: "يُرجى إدخال عنوان ويب يبدأ بـ http:// أو https://.",
+      correct: "يُرجى تصحيح الحقول المُعلَّمة.",
+      sending: "جارٍ الإرسال…",
+      sendFailed: "تعذّر إرسال تعليقك. تحقّق من اتصالك وحاول مرة أخرى.",
+      thanks: "شكرًا لك. تعليقك بانتظار المراجعة.",
+      published: "نُشر تعليقك.",
+      notPublished: "لم يُنشر تعليقك.",
+      tooQuick: "أنت تعلّق بسرعة كبيرة. يُرجى الانتظار قليلًا ثم المحاولة مرة أخرى.",
+      tooQuickWait: "أنت تعلّق بسرعة كبيرة. يُرجى الانتظار {wait} ثم المحاولة مرة أخرى.",
+      duplicate: "لقد نشرت هذا التعليق من قبل.",
+      notAccepted: "لم يُقبل التعليق (HTTP {status}).",
+      closed: "التعليقات مغلقة.", report: "إبلاغ", loadMore: "تحميل مزيد من التعليقات",
+      edit: "تعديل", delete: "حذف",
+    },
+  };
+
+  /** The page's language for this widget: data-lang, else the nearest lang attribute. */
+  function pageLanguage(script) {
+    const holder = script.closest("[lang]");
+    return script.dataset.lang || (holder && holder.lang) || document.documentElement.lang || "en";
+  }
+
+  function canonical(tag) {
+    try {
+      return Intl.getCanonicalLocales(String(tag).trim())[0];
+    } catch (error) {
+      return "en"; // not a language tag
+    }
+  }
+
+  /** The site's wording: window.LeaveAReplyStrings by language, then this tag's data-strings. */
+  function siteStrings(language, own) {
+    const global = window.LeaveAReplyStrings || {};
+    return { ...(global[language] || {}), ...own };
+  }
+
+  function ownStrings(script) {
+    try {
+      return script.dataset.strings ? JSON.parse(script.dataset.strings) : {};
+    } catch (error) {
+      console.warn("Leave a Reply: data-strings is not JSON; ignored.");
+      return {};
+    }
+  }
+
+  /** Strings, plurals, numbers and dates in one locale: the catalogue's language closest to
+   * the page's (fr-CA -> fr), the site's own wording over it, English for anything missing. */
+  class Words {
+    constructor(tag, own = {}) {
+      this.locale = canonical(tag);
+      const primary = this.locale.split("-")[0].toLowerCase();
+      this.language = CATALOGUE[this.locale.toLowerCase()] ? this.locale.toLowerCase() : CATALOGUE[primary] ? primary : "en";
+      this.strings = { ...CATALOGUE.en, ...CATALOGUE[this.language], ...siteStrings(this.language, own) };
+      this.dir = this.strings.dir || "ltr";
+      this.plurals = new Intl.PluralRules(this.locale);
+      this.numbers = new Intl.NumberFormat(this.locale);
+      this.dates = new Intl.DateTimeFormat(this.locale, { dateStyle: "medium", timeStyle: "short" });
+    }
+
+    /** The string `key` with each {name} filled in (plain text: it goes in by textContent). */
+    t(key, values = {}) {
+      return this.parts(key, values).join("");
+    }
+
+    /** The string `key` as a list of pieces, a value that is a DOM node kept as a node. */
+    parts(key, values = {}) {
+      const text = String(this.strings[key] ?? CATALOGUE.en[key] ?? key);
+      return text.split(/(\{\w+\})/).filter(Boolean).map((piece) => {
+        const name = piece.startsWith("{") && piece.endsWith("}") ? piece.slice(1, -1) : null;
+        return name !== null && name in values ? values[name] : piece;
+      });
+    }
+
+    count(key, n) {
+      const forms = this.strings[key];
+      const form = forms[`=${n}`] ?? forms[this.plurals.select(n)] ?? forms.other;
+      return form.replaceAll("{n}", this.numbers.format(n));
+    }
+
+    seconds(n) {
+      return new Intl.NumberFormat(this.locale, { style: "unit", unit: "second", unitDisplay: "long" }).format(n);
+    }
+  }
 
   function el(tag, attributes = {}, children = []) {
     const node = document.createElement(tag);
@@ -35,17 +271,14 @@
     return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
   }
 
-  function when(iso) {
-    const date = new Date(iso);
-    return el("time", {
-      datetime: iso,
-      text: date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }),
-    });
+  function when(iso, words) {
+    return el("time", { datetime: iso, text: words.dates.format(new Date(iso)) });
   }
 
   class Widget {
     constructor(script) {
       this.article = script.dataset.article;
+      this.words = new Words(pageLanguage(script), ownStrings(script));
       this.api = (script.dataset.api || new URL(script.src).origin).replace(/\/$/, "");
       this.uid = `lar-${Math.random().toString(36).slice(2, 8)}`;
       this.formOpenedAt = Date.now();
@@ -70,9 +303,10 @@
 
     build() {
       const id = (name) => `${this.uid}-${name}`;
-      this.heading = el("h2", { id: id("title"), class: "lar-title", text: "Comments" });
+      const t = (key, values) => this.words.t(key, values);
+      this.heading = el("h2", { id: id("title"), class: "lar-title", text: this.words.count("comments", 0) });
       this.list = el("ol", { class: "lar-list" });
-      this.empty = el("p", { class: "lar-empty", text: "No comments yet. Be the first." });
+      this.empty = el("p", { class: "lar-empty", text: t("empty") });
       this.announcer = el("p", { class: "lar-visually-hidden", role: "status", "aria-live": "polite" });
 
       const field = (name, label, input, hint) => {
@@ -94,24 +328,24 @@
       const emailHint = el("span", {
         class: "lar-hint",
         id: id("email-hint"),
-        text: "Your email address will not be published.",
+        text: t("emailHint"),
       });
       // Hidden from people (and from assistive technology); a bot that fills it is spam.
       this.honeypot = el("input", { type: "text", name: "honeypot", tabindex: -1, autocomplete: "off" });
       const trap = el("p", { class: "lar-trap", "aria-hidden": "true" }, [
-        el("label", { text: "Leave this empty" }, [this.honeypot]),
+        el("label", { text: t("trap") }, [this.honeypot]),
       ]);
       this.replying = el("p", { class: "lar-replying", hidden: true });
-      this.submit = el("button", { type: "submit", class: "lar-submit", text: "Post Comment" });
+      this.submit = el("button", { type: "submit", class: "lar-submit", text: t("submit") });
       this.status = el("p", { class: "lar-status", role: "status", "aria-live": "polite" });
       this.form = el("form", { class: "lar-form", novalidate: true, "aria-labelledby": id("reply") }, [
-        el("h3", { id: id("reply"), class: "lar-reply-title", text: "Leave a Reply" }),
+        el("h3", { id: id("reply"), class: "lar-reply-title", text: t("leaveReply") }),
         this.replying,
-        el("p", { class: "lar-notes", text: "Required fields are marked *" }),
-        field("content", "Comment *", this.fields.content),
-        field("name", "Name *", this.fields.name),
-        field("email", "Email *", this.fields.email, emailHint),
-        field("url", "Website", this.fields.url),
+        el("p", { class: "lar-notes", text: t("notes") }),
+        field("content", t("labelContent"), this.fields.content),
+        field("name", t("labelName"), this.fields.name),
+        field("email", t("labelEmail"), this.fields.email, emailHint),
+        field("url", t("labelUrl"), this.fields.url),
         trap,
         el("p", { class: "lar-actions" }, [this.submit]),
         this.status,
@@ -120,7 +354,8 @@
         event.preventDefault();
         this.send();
       });
-      return el("section", { class: "lar", "aria-labelledby": id("title") }, [
+      const { locale, dir } = this.words;
+      return el("section", { class: "lar", lang: locale, dir, "aria-labelledby": id("title") }, [
         this.heading,
         this.empty,
         this.list,
@@ -144,7 +379,7 @@
         };
         add(tree.threads);
       } catch (error) {
-        this.empty.textContent = "Comments could not be loaded. Please try again later.";
+        this.empty.textContent = this.words.t("loadFailed");
       }
       this.counted();
       this.listen();
@@ -165,7 +400,7 @@
         this.lastEventId = event.lastEventId;
         const data = JSON.parse(event.data);
         if (this.show(data.comment)) {
-          this.announcer.textContent = `New comment from ${data.comment.author.name}.`;
+          this.announcer.textContent = this.words.t("announce", { name: data.comment.author.name });
         }
         this.counted();
       });
@@ -224,17 +459,17 @@
         : nameOf(comment);
       const meta = el("header", { class: "lar-meta" }, [
         el("strong", { class: "lar-author" }, [name]),
-        when(comment.published_at || comment.created_at),
+        when(comment.published_at || comment.created_at, this.words),
       ]);
       const body = el("div", { class: "lar-content", text: comment.content });
       const parts = [meta];
       if (pending) {
-        parts.push(el("p", { class: "lar-moderation", text: "Your comment is awaiting moderation." }));
+        parts.push(el("p", { class: "lar-moderation", text: this.words.t("awaiting") }));
       }
       parts.push(body);
       if (!pending) {
-        const reply = el("button", { type: "button", class: "lar-reply", text: "Reply" });
-        reply.setAttribute("aria-label", `Reply to ${comment.author.name}`);
+        const reply = el("button", { type: "button", class: "lar-reply", text: this.words.t("reply") });
+        reply.setAttribute("aria-label", this.words.t("replyTo", { name: comment.author.name }));
         reply.addEventListener("click", () => this.replyTo(comment));
         parts.push(reply);
       }
@@ -245,7 +480,7 @@
 
     counted() {
       const n = this.list.querySelectorAll("li.lar-comment:not(.lar-pending)").length;
-      this.heading.textContent = n === 1 ? "1 Comment" : n ? `${n} Comments` : "Comments";
+      this.heading.textContent = this.words.count("comments", n);
       this.empty.hidden = this.list.children.length > 0;
     }
 
@@ -254,9 +489,9 @@
     replyTo(comment) {
       this.parentId = comment.id;
       this.replying.replaceChildren(
-        el("span", {}, ["Replying to ", nameOf(comment), ". "]),
+        el("span", {}, this.words.parts("replyingTo", { name: nameOf(comment) })),
         (() => {
-          const cancel = el("button", { type: "button", class: "lar-cancel", text: "Cancel reply" });
+          const cancel = el("button", { type: "button", class: "lar-cancel", text: this.words.t("cancelReply") });
           cancel.addEventListener("click", () => {
             this.parentId = null;
             this.replying.hidden = true;
@@ -290,12 +525,10 @@
     /** The browser's own checks first, worded for people; the API checks everything again. */
     checkLocally() {
       const invalid = [];
-      const labels = { content: "Please write a comment.", name: "Please give your name.",
-        email: "Please give a valid email address.", url: "Please give a web address starting with http:// or https://." };
       for (const [name, input] of Object.entries(this.fields)) {
         input.value = input.value.trim();
         if (!input.checkValidity() || (name === "url" && input.value && !safeUrl(input.value))) {
-          invalid.push(this.fieldError(name, labels[name]));
+          invalid.push(this.fieldError(name, this.words.t(FIELD_ERRORS[name])));
         }
       }
       return invalid;
@@ -305,7 +538,7 @@
       this.clearErrors();
       const invalid = this.checkLocally();
       if (invalid.length) {
-        this.status.textContent = "Please correct the marked fields.";
+        this.status.textContent = this.words.t("correct");
         invalid[0].focus();
         return;
       }
@@ -320,7 +553,7 @@
       // The same key on a retry of the same submission: never posted twice.
       const key = this.pendingKey || (this.pendingKey = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()));
       this.submit.disabled = true;
-      this.status.textContent = "Sending…";
+      this.status.textContent = this.words.t("sending");
       try {
         const response = await fetch(this.url(""), {
           method: "POST",
@@ -335,7 +568,7 @@
           this.refused(response, answer);
         }
       } catch (error) {
-        this.status.textContent = "Your comment could not be sent. Check your connection and try again.";
+        this.status.textContent = this.words.t("sendFailed");
       } finally {
         this.submit.disabled = false;
       }
@@ -352,7 +585,7 @@
       this.parentId = null;
       this.replying.hidden = true;
       this.formOpenedAt = Date.now();
-      this.status.textContent = "Thank you. Your comment is awaiting moderation.";
+      this.status.textContent = this.words.t("thanks");
       this.follow(id, 0);
     }
 
@@ -370,37 +603,48 @@
       if (status.status === "published") {
         this.show(status.comment);
         this.counted();
-        this.status.textContent = "Your comment is published.";
+        this.status.textContent = this.words.t("published");
       } else if (status.status === "spam" || status.status === "rejected") {
         const item = this.item(id);
         if (item) item.remove();
         this.counted();
-        this.status.textContent = "Your comment was not published.";
+        this.status.textContent = this.words.t("notPublished");
       } else {
         // pending: not decided yet; held: a moderator will look at it.
-        if (status.status === "held") this.status.textContent = "Your comment is awaiting moderation.";
+        if (status.status === "held") this.status.textContent = this.words.t("awaiting");
         return this.follow(id, attempt + 1);
       }
     }
 
+    /** The API words its problems in English: shown as they are to an English page, in the
+     * page's language (less precise, from the catalogue) to any other. */
     refused(response, problem) {
+      const english = this.words.language === "en";
       const pointers = { "/content": "content", "/author/name": "name", "/author/email": "email", "/author/url": "url" };
       const invalid = [];
       for (const error of problem.errors || []) {
         const name = pointers[error.pointer];
-        if (name) invalid.push(this.fieldError(name, error.message));
+        if (name) invalid.push(this.fieldError(name, english ? error.message : this.words.t(FIELD_ERRORS[name])));
       }
+      const detail = english ? problem.detail || problem.title : null;
+      const wait = Number(response.headers.get("Retry-After"));
       if (response.status === 429) {
-        const wait = response.headers.get("Retry-After");
-        this.status.textContent = `You are commenting too quickly. Please wait${wait ? ` ${wait} seconds` : ""} and try again.`;
+        this.status.textContent = wait > 0
+          ? this.words.t("tooQuickWait", { wait: this.words.seconds(wait) })
+          : this.words.t("tooQuick");
       } else if (response.status === 409) {
-        this.status.textContent = problem.detail || "You have already posted this comment.";
+        this.status.textContent = detail || this.words.t("duplicate");
       } else {
-        this.status.textContent = problem.detail || problem.title || `The comment was not accepted (HTTP ${response.status}).`;
+        this.status.textContent = detail || this.words.t("notAccepted", { status: response.status });
       }
       if (invalid.length) invalid[0].focus();
     }
   }
+
+  // For a site's own pages (an article list with GET .../comments/count): the same words.
+  window.LeaveAReply = {
+    commentCount: (n, lang = document.documentElement.lang || "en") => new Words(lang).count("comments", n),
+  };
 
   const scripts = document.currentScript && document.currentScript.dataset.article
     ? [document.currentScript]

@@ -1,4 +1,5 @@
-// The moderation page: the held queue, decisions by click or key, live updates.
+// The moderation page: the held queue, decisions by click or key, live updates. Bans, rules
+// and the audit log are in moderation-tools.js.
 // Every piece of comment text goes into the page with textContent, never as HTML.
 "use strict";
 
@@ -12,6 +13,7 @@ function api(path, options = {}) {
     if (!response.ok) {
       const error = new Error((body && (body.detail || body.title)) || response.statusText);
       error.status = response.status;
+      error.problem = body || {};
       throw error;
     }
     return body;
@@ -24,6 +26,7 @@ function signedIn(yes) {
   $("#workspace").hidden = !yes;
   $("#signin").hidden = yes;
   $("#signout").hidden = !yes;
+  if (yes) document.dispatchEvent(new Event("moderator-signed-in"));
 }
 
 async function load() {
@@ -79,7 +82,8 @@ function render() {
     node.addEventListener("click", (event) => {
       state.current = index;
       const action = event.target.dataset && event.target.dataset.action;
-      if (action) decide(action, [item.id]);
+      if (action === "ban") banAuthor(item.id);
+      else if (action) decide(action, [item.id]);
       else if (event.target.classList.contains("select")) toggle(index);
       else render();
     });
@@ -131,7 +135,7 @@ function targets() {
 }
 
 document.addEventListener("keydown", (event) => {
-  if ($("#workspace").hidden || event.ctrlKey || event.metaKey || event.altKey) return;
+  if ($("#queue-view").hidden || $("#workspace").hidden || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target.closest && event.target.closest("input, select, textarea")) return;
   const keys = { a: "approve", s: "spam", r: "reject" };
   if (event.key === "j" || event.key === "ArrowDown") {
