@@ -58,19 +58,7 @@ def decide(
     shift, why = (reputation.shift() if reputation else None) or (0.0, "")
     score = blend(checks_score, learned, shift)
     if learned.weight:
-        top = ", ".join(f"{token} {f:.2f}" for token, f in learned.clues[:5])
-        signals.append(
-            Signal(
-                "learned",
-                Action.SCORE,
-                learned.score,
-                f"the filter, learned from moderators, says {learned.score:.2f}; it counts "
-                f"{learned.weight:.0%} against the checks' {checks_score:.2f}"
-                f"{'' if learned.settled else ' (mostly from its prior)'}"
-                f". Strongest: {top}",
-                tuple(token for token, _ in learned.clues),
-            )
-        )
+        signals.append(_learned_signal(learned, checks_score))
     if why:
         signals.append(Signal("reputation", Action.SCORE, shift, f"the author has {why}"))
     actions = {s.action for s in signals if s.check != "learned" and s.check != "reputation"}
@@ -100,3 +88,19 @@ def decide(
         )
         state = State.HELD
     return Verdict(state, round(score, 4), tuple(signals))
+
+
+def _learned_signal(learned: Learned, checks_score: float) -> Signal:
+    """What the filter said, for the reasons a moderator reads: its score, how much it
+    counted, and its strongest tokens."""
+    top = ", ".join(f"{token} {f:.2f}" for token, f in learned.clues[:5])
+    return Signal(
+        "learned",
+        Action.SCORE,
+        learned.score,
+        f"the filter, learned from moderators, says {learned.score:.2f}; it counts "
+        f"{learned.weight:.0%} against the checks' {checks_score:.2f}"
+        f"{'' if learned.settled else ' (mostly from its prior)'}"
+        f". Strongest: {top}",
+        tuple(token for token, _ in learned.clues),
+    )

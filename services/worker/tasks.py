@@ -43,9 +43,6 @@ from services.worker.context import current
 
 log = logs.get(__name__)
 
-READS = 7
-"""Commands `Pending.read` always queues; one more when the content counts towards spread."""
-
 # KEYS: the text's LSH band sets; ARGV: this comment's `article|author`, now (ms), window (ms).
 # Adds the comment to each band's set (once per pair, so a job run twice changes nothing),
 # drops what fell out of the window, and returns how many distinct pairs and authors sent a
@@ -112,8 +109,9 @@ class Pending:
     def comment_id(self) -> str:
         return self.record["id"]
 
-    def read(self, pipe: Any, rules: Rules) -> None:
-        """Queue what the verdict needs from Redis on `pipe`."""
+    def read(self, pipe: Any, rules: Rules) -> list[str]:
+        """Queue what the verdict needs from Redis on `pipe`; return the name of each
+        command's reply, in order (`verdict` reads the replies by these names)."""
         record = self.record
         pipe.hmget(keys.LEARNED_SPAM, self.tokens)
         pipe.hmget(keys.LEARNED_HAM, self.tokens)
@@ -122,40 +120,41 @@ class Pending:
         pipe.get(keys.ban("author", record["email_hash"]))
         pipe.get(keys.ban("client", record.get("client_hash") or "-"))
         pipe.exists(keys.known_spam(record["fingerprint"]))
+        names = ["spam_counts", "ham_counts", "totals", "history", "author_ban", "client_ban",
+                 "known_spam"]  # fmt: skip
         if self.spreads:
             band_keys = [keys.near_dup(band) for band in self.bands]
             member = f"{record['article_id']}|{record['email_hash']}"
             window_ms = rules.duplicate_window_s * 1000
             pipe.eval(SPREAD, len(band_keys), *band_keys, member, self.now_ms, window_ms)
+            names.append("spread")
+        return names
 
     @property
     def spreads(self) -> bool:
         return bool(self.bands)
 
-    @property
-    def reads(self) -> int:
-        return READS + (1 if self.spreads else 0)
-
-    def verdict(self, found: list[Any], rules: Rules) -> tuple[Verdict, Transition]:
+    def verdict(self, found: dict[str, Any], rules: Rules) -> tuple[Verdict, Transition]:
+        """The verdict, from the replies `read` named."""
         record = self.record
-        spam_counts, ham_counts, totals, history, author_ban, client_ban, known = found[:READS]
+        totals = found["totals"]
         signals = list(self.assessment.signals)
-        if author_ban or client_ban:
+        if found["author_ban"] or found["client_ban"]:
             signals.append(
                 Signal("banned", Action.REJECT, 0.0, "the author or their address is banned")
             )
-        if known:
+        if found["known_spam"]:
             signals.append(
                 Signal("known_spam", Action.SPAM, 1.0, "a moderator marked the same text spam")
             )
         if self.spreads:
-            pairs, authors = found[READS]
+            pairs, authors = found["spread"]
             if spread := spread_signal(int(pairs), int(authors), signals, rules):
                 signals.append(spread)
         learned = score(
             self.tokens,
-            [int(c or 0) for c in spam_counts],
-            [int(c or 0) for c in ham_counts],
+            [int(c or 0) for c in found["spam_counts"]],
+            [int(c or 0) for c in found["ham_counts"]],
             int(totals[0] or 0),
             int(totals[1] or 0),
             (int(totals[2] or 0), int(totals[3] or 0)),
@@ -164,7 +163,7 @@ class Pending:
             signals,
             rules,
             learned,
-            Reputation.from_counts(history),
+            Reputation.from_counts(found["history"]),
             audited(self.comment_id, rules.audit_rate),
         )
         published: dict[str, str] = {}
@@ -215,20 +214,18 @@ def _moderate(listing: list[str], given: list[str]) -> tuple[list[str], list[str
                 failed[comment_id] = f"{type(e).__name__}: {e}"
     if pending:
         pipe = ctx.redis.pipeline(transaction=False)
-        for _, p in pending:
-            p.read(pipe, rules)
-        found: list[Any] = pipe.execute()
+        names = [p.read(pipe, rules) for _, p in pending]
+        replies = iter(pipe.execute())
         decided: list[tuple[int, Pending, Verdict, Transition]] = []
-        offset = 0
-        for i, p in pending:
+        for (i, p), named in zip(pending, names, strict=True):
+            found = {name: next(replies) for name in named}
             try:
-                verdict, transition = p.verdict(found[offset : offset + p.reads], rules)
+                verdict, transition = p.verdict(found, rules)
                 decided.append((i, p, verdict, transition))
             except Exception as e:
                 log.exception("comment.failed", comment_id=p.comment_id)
                 states[i], outcomes[i] = "pending", "failed"
                 failed[p.comment_id] = f"{type(e).__name__}: {e}"
-            offset += p.reads
         results = ctx.apply_transitions(
             [t for *_, t in decided], done=listing if not failed else []
         )
