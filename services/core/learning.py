@@ -28,8 +28,26 @@ MAX_CLUES = 150
 """At most this many of the strongest tokens decide a score."""
 TRUST_AFTER = 20
 """Decisions of each kind (spam and genuine) after which the filter's score counts fully."""
+SURE = 0.99
+"""A score from which an unsettled filter counts fully whatever it knows of the comment: the
+default `Rules.spam_score`, where its clues alone are near-certain."""
 MAX_TOKENS = 400
 """A long comment is judged on its first tokens; enough to decide, bounded in cost."""
+FUNCTION_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves i'm i've i'll i'd you're you've you'll you'd he's she's it's we're we've we'll
+    they're they've they'll that's there's what's let's isn't aren't wasn't weren't don't
+    doesn't didn't can't won't wouldn't shouldn't couldn't haven't hasn't""".split()
+)
+"""English closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries:
+the common core of standard stop-word lists). Every comment of every medium is made of them,
+so knowing them is not knowing the comment (`coverage`)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +55,8 @@ class Learned:
     score: float
     """The filter's probability of spam, 0.5 when it knows nothing."""
     weight: float
-    """How much the filter's score counts, from 0 (nothing learned) to 1."""
+    """How much the filter's score counts, from 0 (nothing learned) to 1; while it is not
+    `settled`, scaled by the share of the comment's content words it knows (`coverage`)."""
     clues: tuple[tuple[str, float], ...]
     """The strongest tokens and their estimates, for the reasons a moderator reads."""
     settled: bool = False
@@ -102,7 +121,26 @@ def score(
             estimates.append((abs(f - NEUTRAL), token, f))
     estimates.sort(reverse=True)
     clues = [(token, f) for _, token, f in estimates[:MAX_CLUES]]
-    return Learned(_fisher([f for _, f in clues]), weight, tuple(clues[:8]), settled)
+    probability = _fisher([f for _, f in clues])
+    if not settled and probability < SURE:
+        # A prior learned on another medium knows that medium's words: on a comment made of
+        # words it has never seen, the few it knows (function words, shapes) would decide
+        # alone. Until the site's moderators have taught it, its doubt counts only as far
+        # as it knows the comment's content words; its certainty still counts fully.
+        weight *= coverage(tokens, spam_counts, ham_counts)
+    return Learned(probability, weight, tuple(clues[:8]), settled)
+
+
+def coverage(tokens: Sequence[str], spam_counts: Sequence[int], ham_counts: Sequence[int]) -> float:
+    """The share of the comment's content words (words, not function words, numbers, pairs or
+    features) the filter has seen at all; 1 for a comment with none (nothing it ignores)."""
+    known = total = 0
+    for token, spam, ham in zip(tokens, spam_counts, ham_counts, strict=True):
+        if ":" in token or " " in token or token == "#" or token in FUNCTION_WORDS:
+            continue
+        total += 1
+        known += bool(spam + ham)
+    return known / total if total else 1.0
 
 
 def _fisher(estimates: Sequence[float]) -> float:

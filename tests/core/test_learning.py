@@ -157,3 +157,22 @@ def test_a_prior_alone_never_turns_a_rule_s_hold_into_spam() -> None:
     assert decide(links[1:], Rules(), from_prior).state == State.SPAM  # no rule asked for a person
     taught = score(["check:spam:link"], [190], [1], 200, 200, from_prior=(175, 175))
     assert taught.settled and decide(links, Rules(), taught).state == State.SPAM
+
+
+def test_a_prior_does_not_hold_prose_it_knows_only_the_function_words_of() -> None:
+    # A prior from another medium (175 spam, 175 genuine) where long spam made "for", "the"
+    # and "you" spammy, and which never saw a word of a local news comment.
+    known = {"for": (50, 10), "the": (60, 20), "you": (70, 30), "subscribe": (60, 1)}
+    known |= {"channel": (69, 1), "check": (78, 13), "my": (121, 19)}
+
+    def fresh_site(words: list[str]) -> tuple[State, float]:
+        counts = [known.get(w, (0, 0)) for w in words]
+        learned = score(words, [c[0] for c in counts], [c[1] for c in counts], 175, 175, (175, 175))
+        return decide([], Rules(), learned).state, learned.weight
+
+    prose = "thank you for covering the ferry timetable".split()
+    assert fresh_site(prose) == (State.PUBLISHED, 0.0)
+    assert fresh_site("check my channel subscribe".split()) == (State.SPAM, 1.0)
+    # Once the site's moderators have taught it, the filter counts fully on every comment.
+    taught = score(prose, [50] * 7, [0] * 7, 200, 200, from_prior=(175, 175))
+    assert taught.settled and taught.weight == 1.0
