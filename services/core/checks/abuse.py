@@ -14,9 +14,11 @@ bounded gaps, so nothing backtracks.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 from services.core.checks.lookalikes import to_ascii
+from services.core.text import WordSplitter
 
 _YOU = r"(?:you|u|ya|ye|yall|y'all|you all|you guys|you people)"
 _YOURSELF = r"(?:yourself|yourselves|urself|ur self|your self|yoself|yourselfs)"
@@ -70,11 +72,14 @@ class Abuse:
 # Every pattern names the reader, or says `kys`, `die`, `dead` or `eye`: most comments
 # have none of these words and skip the patterns.
 _ANY = re.compile(r"\b(?:you\w*|u|ur|ya|ye|yall|y'all|yo\w*|kys|die|dead|eye)\b")
+# The same test in C on the words, for the common case (`_ANY` tries every position).
+_ANY_WORDS = frozenset(("u", "ur", "ya", "ye", "yall", "y", "kys", "die", "dead", "eye"))
+_WORDS = WordSplitter(string.ascii_lowercase + string.digits + "_", re.compile(r"\w+").findall)
 
 
 def find_abuse(text: str) -> list[Abuse]:
     plain = " ".join(to_ascii(text).replace("’", "'").split())
-    if not _ANY.search(plain):
+    if ("yo" not in plain and _ANY_WORDS.isdisjoint(_WORDS(plain))) or not _ANY.search(plain):
         return []
     return [
         Abuse(kind, m.group())

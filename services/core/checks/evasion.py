@@ -20,13 +20,14 @@ another capitalised word (`Dick Cheney`).
 from __future__ import annotations
 
 import re
+import string
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 from services.core.checks.evasion_text import EDGES, Hit, phrase_pattern, trimmed
 from services.core.checks.lookalikes import to_ascii
 from services.core.checks.terms import Term
-from services.core.text import NON_ASCII
+from services.core.text import NON_ASCII, WordSplitter, may_repeat
 
 # `1` and `|` stand for `i` or `l`: a word is read both ways.
 _LEET = str.maketrans("0134579@$!|+", "oieastgasiit")
@@ -55,6 +56,12 @@ _SPACED = re.compile(
     r"[a-z0-9@$!](?<![a-z0-9].)(?:[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])){2,}"
 )
 _SPACING = re.compile(r"[\s._\-~+*/\\|,:;]")
+# Two of `_SPACED`'s spaced letters, starting with a separator: the engine skips along to
+# separators instead of trying `_SPACED` at every letter.
+_TWO_SPACED = re.compile(
+    r"[\s._\-~+*/\\|,:;][a-z0-9@$!](?![a-z0-9])[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])"
+)
+_WORDS = WordSplitter(string.ascii_lowercase, _WORD.findall)
 _INFLECTIONS = ("s", "es", "ed", "d", "er", "ers", "ing")
 
 
@@ -140,7 +147,7 @@ class EvasionMatcher:
     def _find_in(self, cased: str, plain: str) -> list[Hit]:
         """Hits in `plain`, the text folded; `cased` is the same with its capitals."""
         hits = []
-        words = set(_WORD.findall(plain))
+        words = set(_WORDS(plain))
         if unknown := words - self.clean:  # else, the common case
             hits = [
                 Hit(m.start(), m.end(), term)
@@ -151,7 +158,7 @@ class EvasionMatcher:
         for start, end in suspects:
             if term := self._disguised(plain[start:end], cased[start]):
                 hits.append(trimmed(plain, start, end, term))
-        for m in _SPACED.finditer(plain):
+        for m in _SPACED.finditer(plain) if _TWO_SPACED.search(plain) else ():
             for form in spellings(_SPACING.sub("", m.group())):
                 if term := self._exact(form):
                     hits.append(Hit(m.start(), m.end(), term))
@@ -184,7 +191,7 @@ class EvasionMatcher:
         """Spans of the whitespace-separated words `_SUSPECT` finds something in."""
         last_end = -1
         found = list(_SUSPECT.finditer(plain))
-        if any(c * 3 in plain for c in set(plain) if "a" <= c <= "z"):
+        if may_repeat(plain, 3) and any(c * 3 in plain for c in set(plain) if "a" <= c <= "z"):
             found = sorted(found + list(_RUN3.finditer(plain)), key=lambda m: m.start())
         for m in found:
             if m.start() < last_end:

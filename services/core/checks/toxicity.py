@@ -16,11 +16,13 @@ import json
 import math
 import operator
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 from services.core.checks.terms import DATA
+from services.core.text import WordSplitter
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,9 @@ class ToxicityModel:
         # `\b\w\w+\b` finds whole runs of two or more word characters, as `\w\w+` does when
         # scanning left to right, at a quarter of the cost (the equivalence test checks it).
         assert data["token_pattern"] == r"(?u)\b\w\w+\b"
-        self._token = re.compile(r"\w\w+")
+        token = re.compile(r"\w\w+")
+        # In ASCII, `\w` is letters, digits and `_`; a one-character word is in no vocabulary.
+        self._words = WordSplitter(string.ascii_lowercase + string.digits + "_", token.findall)
         folds = data["folds"]
         assert isinstance(folds, list)
         self._folds = [_Fold(f["intercept"], f["a"], f["b"]) for f in folds]
@@ -57,20 +61,18 @@ class ToxicityModel:
     def score(self, text: str) -> float:
         """The probability that the text is offensive, as `predict_prob` gives it."""
         weights = self._weights
-        counts = Counter(self._token.findall(text.lower()))
-        rows = [
-            row if n == 1 else tuple(n * x for x in row)
-            for w, n in counts.items()
-            if (row := weights.get(w)) is not None
-        ]
-        if not rows:
+        counts = Counter(self._words(text.lower()))
+        found = [(weights[w], n) for w, n in counts.items() if w in weights]
+        if not found:
             return self._empty
-        # Columns: the tf-idf values, then each fold's products, summed in C.
+        rows, ns = zip(*found, strict=True)
+        # Columns: the idf values, then each fold's idf * coefficient; times counts in C.
         idf, *folds = zip(*rows, strict=True)
-        norm = math.sqrt(sum(map(operator.mul, idf, idf)))
+        tf_idf = list(map(operator.mul, idf, ns))
+        norm = math.sqrt(sum(map(operator.mul, tf_idf, tf_idf)))
         total = 0.0
         for fold, column in zip(self._folds, folds, strict=True):
-            total += _sigmoid(fold, sum(column) / norm + fold.intercept)
+            total += _sigmoid(fold, sum(map(operator.mul, column, ns)) / norm + fold.intercept)
         return total / len(self._folds)
 
 
