@@ -113,7 +113,11 @@ def load_noops(url: str, count: int) -> None:
 
 def drain(url: str, queue_name: str, items: int | None = None) -> float:
     """Jobs (or `items`, when given) per second of one worker process draining `queue_name`."""
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent), COMMENTS_SECRET=SECRET.decode())
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), str(Path(__file__).parents[1])]),
+        COMMENTS_SECRET=SECRET.decode(),
+    )
     out = subprocess.run(
         [sys.executable, __file__, "--drain", queue_name, "--redis-url", url],
         env=env, capture_output=True, text=True, check=True,

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 from services.core.checks.evasion_text import EDGES, Hit, phrase_pattern, trimmed
+from services.core.checks.evasion_words import Vocabulary
 from services.core.checks.lookalikes import to_ascii
 from services.core.checks.terms import Term
 from services.core.text import NON_ASCII, WordSplitter, may_repeat
@@ -62,7 +62,6 @@ _TWO_SPACED = re.compile(
     r"[\s._\-~+*/\\|,:;][a-z0-9@$!](?![a-z0-9])[\s._\-~+*/\\|,:;]{1,3}[a-z0-9@$!](?![a-z0-9])"
 )
 _WORDS = WordSplitter(string.ascii_lowercase, _WORD.findall)
-_INFLECTIONS = ("s", "es", "ed", "d", "er", "ers", "ing")
 
 
 def spelled(text: str) -> str:
@@ -121,11 +120,7 @@ class EvasionMatcher:
         self._phrase_words = frozenset(
             _RUNS2.sub(r"\1", w) for p in self._phrases for w in p.split()
         )
-        # Terms by length and first letter, and by length alone (for a masked first letter).
-        self._by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for form in self.terms:
-            self._by_shape[(len(form), form[0])].append(form)
-            self._by_shape[(len(form), ".")].append(form)
+        self.words = Vocabulary(self.terms, self.known, self.clean)
 
     def find(self, text: str) -> list[Hit]:
         cased = to_ascii(text, lower=False)
@@ -152,7 +147,7 @@ class EvasionMatcher:
             hits = [
                 Hit(m.start(), m.end(), term)
                 for m in _WORD.finditer(plain)
-                if m.group() in unknown and (term := self._word(m.group(), cased[m.start()]))
+                if m.group() in unknown and (term := self.words.word(m.group(), cased[m.start()]))
             ]
         suspects = list(self._suspects(plain))
         for start, end in suspects:
@@ -160,7 +155,7 @@ class EvasionMatcher:
                 hits.append(trimmed(plain, start, end, term))
         for m in _SPACED.finditer(plain) if _TWO_SPACED.search(plain) else ():
             for form in spellings(_SPACING.sub("", m.group())):
-                if term := self._exact(form):
+                if term := self.words.exact(form):
                     hits.append(Hit(m.start(), m.end(), term))
                     break
         disguised = any(self._phrase_word(plain[a:b]) for a, b in suspects)
@@ -216,86 +211,10 @@ class EvasionMatcher:
         joined = _SEPARATORS.sub("", form)
         if not _MASK.search(joined):
             if "." in form or "'" in form or "’" in form:  # `f.u.c.k`, not `title.so`
-                return self._exact(joined)
-            word = self._word(joined, first)
-            return word or (self._masked(form) if _MASK.search(form) else None)
-        return self._masked(form) or self._masked(joined)
-
-    def _exact(self, word: str) -> Term | None:
-        return self.terms.get(word) or self.terms.get(_RUNS3.sub(r"\1", word))
-
-    def _masked(self, form: str) -> Term | None:
-        """A term of the same length whose letters agree where the word has letters: at
-        least two of them, and half; with only two, the masks must be `*`, `#`, `%`, `?`."""
-        masked = _MASK.sub(".", form)
-        letters = len(masked) - masked.count(".")
-        if letters < 2 or letters * 2 < len(masked):
-            return None
-        if letters == 2 and re.sub("[a-z]", "", form).strip("*#%?"):
-            return None
-        found = [
-            form
-            for form in self._by_shape.get((len(masked), masked[0]), ())
-            if all(m == "." or m == s for m, s in zip(masked, form, strict=True))
-        ]
-        # Of the terms the masks allow, the one the model knows as the most offensive.
-        known = self.known
-        return self.terms[max(found, key=lambda f: known.get(f, 0.0))] if found else None
-
-    def _word(self, word: str, first: str) -> Term | None:
-        """A term, the word as it stands, with runs cut, or taken apart at a known join."""
-        if (term := self.terms.get(word)) or len(word) < 4 or self._ordinary(word):
-            return term
-        for squeezed in {_RUNS3.sub(r"\1", word), _RUNS3.sub(r"\1\1", word)}:
-            if term := self.terms.get(squeezed):
-                return term
-        once = _RUNS2.sub(r"\1", word)
-        if len(once) >= 4 and once != word and (term := self.terms.get(once)):
-            return term
-        if first.isupper() and not word.isupper():
-            return None  # a capitalised word is a name: Cockburn, Scunthorpe
-        if self._two_words(word):
-            return None  # `westshore`, `blogspot`: two known words, neither listed
-        return self._joined(word)
-
-    def _two_words(self, word: str) -> bool:
-        terms, known = self.terms, self.known
-        return any(
-            word[:cut] not in terms
-            and word[cut:] not in terms
-            and (word[:cut] in known or self._ordinary(word[:cut]))
-            and (word[cut:] in known or self._ordinary(word[cut:]))
-            for cut in range(3, len(word) - 2)
-        )
-
-    def _ordinary(self, word: str) -> bool:
-        """A known clean word, or one inflected (`spices`, `cocktails`)."""
-        clean = self.clean
-        return word in clean or any(
-            word.endswith(end) and word[: -len(end)] in clean for end in _INFLECTIONS
-        )
-
-    def _joined(self, word: str) -> Term | None:
-        """A term of four letters or more joined to a known word, a term or one letter in
-        front (`dumbshit`, `xfuck`), or to a known word, a term or an inflection behind
-        (`fuckyou`, `cuntface`, `twatting`)."""
-        terms = self.terms
-        for cut in range(1, len(word) - 3):
-            head, tail = word[:cut], word[cut:]
-            if (term := terms.get(tail)) and (cut == 1 or self._part(head)):
-                return term
-        for cut in range(4, len(word)):
-            head, tail = word[:cut], word[cut:]
-            if (term := terms.get(head)) and (
-                tail in _INFLECTIONS
-                or (tail[0] == head[-1] and tail[1:] in _INFLECTIONS)  # twatting
-                or (len(tail) >= 3 and self._part(tail))
-            ):
-                return term
-        return None
-
-    def _part(self, word: str) -> bool:
-        return word in self.terms or word in self.known or self._ordinary(word)
+                return self.words.exact(joined)
+            word = self.words.word(joined, first)
+            return word or (self.words.masked(form) if _MASK.search(form) else None)
+        return self.words.masked(form) or self.words.masked(joined)
 
 
 def _origin(text: str) -> list[int]:
