@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
 from services.core.rules import Rules
 from services.core.settings import Settings
 from services.ops import embedded_redis
-from tests.helpers import ServiceTestServer
+from tests.helpers import Client, ServiceTestServer
 
 pytest_plugins = ["tests.receiver"]  # the `receiver` fixture: a webhook endpoint
 
@@ -71,7 +70,7 @@ def settings(redis_url: str) -> Settings:
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings: Settings) -> AsyncIterator[TestClient]:  # type: ignore[no-untyped-def]
+async def client(aiohttp_client, settings: Settings) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
     """The real API over real HTTP on a local port, on the production runner."""
     yield await aiohttp_client(ServiceTestServer(create_app(settings)))
 

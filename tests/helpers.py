@@ -8,10 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import TestClient, TestServer
 from redis import ConnectionPool, Redis
 
 from services.api.server import ServiceRunner
+
+Client = TestClient[web.Request, web.Application]
+"""The test client of the API's application, as the `client` fixture gives it."""
 
 
 class ServiceTestServer(TestServer):

@@ -6,13 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
 from services.core.schemas import validator
 from services.core.settings import Limit, Settings
-from tests.helpers import dump, moderate_all, token, valid_submission
+from tests.helpers import Client, dump, moderate_all, token, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
@@ -23,9 +22,7 @@ def person(n: int, content: str | None = None) -> dict[str, Any]:
     return document
 
 
-async def test_pages_in_publication_order_with_a_cursor(
-    client: TestClient, settings: Settings
-) -> None:
+async def test_pages_in_publication_order_with_a_cursor(client: Client, settings: Settings) -> None:
     ids = []
     for n in range(5):
         ids.append((await (await client.post(ARTICLE, json=person(n))).json())["id"])
@@ -46,7 +43,7 @@ async def test_pages_in_publication_order_with_a_cursor(
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=201", "limit=x", "cursor=-1", "cursor=abc"])
-async def test_a_bad_page_query_is_400(client: TestClient, query: str) -> None:
+async def test_a_bad_page_query_is_400(client: Client, query: str) -> None:
     response = await client.get(f"{ARTICLE}?{query}")
     assert response.status == 400
     body = await response.json(content_type=None)
@@ -55,7 +52,7 @@ async def test_a_bad_page_query_is_400(client: TestClient, query: str) -> None:
 
 
 async def test_the_same_comment_twice_from_one_author_is_409_and_stores_nothing(
-    client: TestClient, redis: Redis
+    client: Client, redis: Redis
 ) -> None:
     assert (await client.post(ARTICLE, json=person(1))).status == 202
     before = dump(redis)
@@ -105,7 +102,7 @@ async def test_rate_limits_can_be_turned_off_for_benchmarks(
 
 
 async def test_lists_are_cacheable_until_the_published_set_changes(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     first = await client.post(ARTICLE, json=person(1))
     moderate_all(settings)
@@ -144,7 +141,7 @@ async def test_lists_are_cacheable_until_the_published_set_changes(
 
 
 async def test_the_tree_view_nests_replies_to_a_depth_limit(
-    client: TestClient, settings: Settings
+    client: Client, settings: Settings
 ) -> None:
     parent = None
     ids = []

@@ -1,7 +1,7 @@
-from aiohttp.test_utils import TestClient
+from tests.helpers import Client
 
 
-async def test_health_and_readiness(client: TestClient) -> None:
+async def test_health_and_readiness(client: Client) -> None:
     assert (await client.get("/healthz")).status == 200
     response = await client.get("/readyz")
     assert response.status == 200

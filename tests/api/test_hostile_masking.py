@@ -7,18 +7,17 @@ import asyncio
 import json
 import time
 
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.settings import Settings
-from tests.helpers import moderate_all, token, valid_submission
+from tests.helpers import Client, moderate_all, token, valid_submission
 
 LINKS = "Sources: https://a.example/1 https://b.example/2 https://c.example/3"
 # Made the old masker backtrack for seconds: a long run of local-part characters, no `@`.
 HOSTILE = f"{LINKS} " + "+-" * 4000 + ".com"
 
 
-async def submit(client: TestClient, content: str, **author: str) -> str:
+async def submit(client: Client, content: str, **author: str) -> str:
     document = valid_submission(content=content)
     document["author"].update(author)
     response = await client.post("/v1/articles/a1/comments", json=document)
@@ -27,7 +26,7 @@ async def submit(client: TestClient, content: str, **author: str) -> str:
 
 
 async def test_held_hostile_comments_do_not_stall_the_api(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     for n in range(2):
         await submit(client, f"Point {n}. {HOSTILE}")
@@ -46,7 +45,7 @@ async def test_held_hostile_comments_do_not_stall_the_api(
 
 
 async def test_the_moderation_api_masks_addresses_in_names_and_urls(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     await submit(
         client,

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
@@ -18,13 +17,13 @@ from services.api.state import FEEDS
 from services.core.settings import Settings
 from services.store import keys, lifecycle
 from tests.conftest import TEST_SECRET
-from tests.helpers import eventually, moderate_all, served, token, valid_submission
+from tests.helpers import Client, eventually, moderate_all, served, token, valid_submission
 
 STREAM = "/v1/articles/a1/comments/stream"
 
 
 @pytest.fixture
-async def client(aiohttp_client: Any, settings: Settings) -> TestClient:
+async def client(aiohttp_client: Any, settings: Settings) -> Client:
     """The real API, served as `comments api` serves it."""
     return await aiohttp_client(served(create_app(settings)))  # type: ignore[no-any-return]
 
@@ -46,7 +45,7 @@ async def next_event(response: ClientResponse, timeout: float = 5.0) -> dict[str
             event[name] = json.loads(value) if name == "data" else value
 
 
-async def publish(client: TestClient, settings: Settings, n: int) -> str:
+async def publish(client: Client, settings: Settings, n: int) -> str:
     document = valid_submission(content=f"Live comment {n}, calm and on topic.")
     document["author"]["email"] = f"live{n}@example.com"
     comment_id = (await (await client.post("/v1/articles/a1/comments", json=document)).json())["id"]
@@ -55,7 +54,7 @@ async def publish(client: TestClient, settings: Settings, n: int) -> str:
 
 
 async def test_readers_see_comments_published_and_removed(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     response = await client.get(STREAM)
     assert response.status == 200
@@ -79,7 +78,7 @@ async def test_readers_see_comments_published_and_removed(
 
 
 async def test_a_reader_resumes_where_it_stopped_with_nothing_lost_or_repeated(
-    client: TestClient, settings: Settings
+    client: Client, settings: Settings
 ) -> None:
     response = await client.get(STREAM)
     first = await publish(client, settings, 1)
@@ -99,7 +98,7 @@ async def test_a_reader_resumes_where_it_stopped_with_nothing_lost_or_repeated(
 
 @pytest.mark.parametrize("resume", ["1-", "-1", "1-2-3", "1-x"])
 async def test_a_last_event_id_redis_would_refuse_is_refused_first(
-    client: TestClient, resume: str
+    client: Client, resume: str
 ) -> None:
     # "1-" once passed the check and reached XRANGE, which refused it: a 200 stream that
     # ended at once, sending nothing, for the client to reconnect to again and again.
@@ -108,7 +107,7 @@ async def test_a_last_event_id_redis_would_refuse_is_refused_first(
     assert (await response.json())["type"] == "/problems/invalid-query"
 
 
-async def test_many_readers_share_one_redis_reader(client: TestClient, settings: Settings) -> None:
+async def test_many_readers_share_one_redis_reader(client: Client, settings: Settings) -> None:
     readers = [await client.get(STREAM) for _ in range(50)]
     feeds, key = client.app[FEEDS], keys.article_events("a1")
     assert feeds.readers(key) == 50

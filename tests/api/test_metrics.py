@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from aiohttp.test_utils import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.core.settings import Settings
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
 
-async def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+async def scrape(client: Client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     response = await client.get("/metrics")
     assert response.status == 200
     assert response.headers["Content-Type"].startswith("text/plain")
@@ -29,7 +28,7 @@ def value(
 
 
 async def test_requests_submissions_and_refusals_are_counted_by_route_and_outcome(
-    client: TestClient,
+    client: Client,
 ) -> None:
     before = await scrape(client)
     assert (await client.post(ARTICLE, json=valid_submission())).status == 202
@@ -66,7 +65,7 @@ async def test_requests_submissions_and_refusals_are_counted_by_route_and_outcom
 
 
 async def test_the_backlog_is_read_from_redis_when_scraped(
-    client: TestClient, settings: Settings
+    client: Client, settings: Settings
 ) -> None:
     await client.post(ARTICLE, json=valid_submission())
     links = "https://a.example/1 https://b.example/2 https://c.example/3"

@@ -7,20 +7,17 @@ import json
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.settings import Settings
 from services.store import keys
 from services.store.tokens import revoke
-from tests.helpers import moderate_all, token, valid_submission
+from tests.helpers import Client, moderate_all, token, valid_submission
 
 LINKS = "Sources: https://a.example/1 https://b.example/2 https://c.example/3"
 
 
-async def held_comment(
-    client: TestClient, settings: Settings, n: int = 1, article: str = "a1"
-) -> str:
+async def held_comment(client: Client, settings: Settings, n: int = 1, article: str = "a1") -> str:
     document = valid_submission(content=f"{LINKS} and my point number {n}.")
     document["author"]["email"] = f"reader{n}@example.com"
     response = await client.post(f"/v1/articles/{article}/comments", json=document)
@@ -29,7 +26,7 @@ async def held_comment(
     return str((await response.json())["id"])
 
 
-async def decide(client: TestClient, headers: dict[str, str], comment_id: str, action: str) -> Any:
+async def decide(client: Client, headers: dict[str, str], comment_id: str, action: str) -> Any:
     return await client.post(
         f"/v1/moderation/comments/{comment_id}/decision",
         json={"action": action, "reason": "test"},
@@ -53,7 +50,7 @@ async def decide(client: TestClient, headers: dict[str, str], comment_id: str, a
     ],
 )
 async def test_every_moderation_route_needs_a_strong_enough_token(
-    client: TestClient, redis: Redis, method: str, path: str
+    client: Client, redis: Redis, method: str, path: str
 ) -> None:
     anonymous = await client.request(method, path)
     assert anonymous.status == 401
@@ -66,14 +63,14 @@ async def test_every_moderation_route_needs_a_strong_enough_token(
     assert (await site.json(content_type=None))["type"] == "/problems/forbidden"
 
 
-async def test_only_an_admin_may_change_the_rules(client: TestClient, redis: Redis) -> None:
+async def test_only_an_admin_may_change_the_rules(client: Client, redis: Redis) -> None:
     moderator = token(redis, "moderator")
     current = await (await client.get("/v1/moderation/rules", headers=moderator)).json()
     body = {"version": current["version"], "rules": current["rules"]}
     assert (await client.put("/v1/moderation/rules", json=body, headers=moderator)).status == 403
 
 
-async def test_a_revoked_token_stops_working_at_once(client: TestClient, redis: Redis) -> None:
+async def test_a_revoked_token_stops_working_at_once(client: Client, redis: Redis) -> None:
     headers = token(redis, "moderator", "carol")
     assert (await client.get("/v1/moderation/queue", headers=headers)).status == 200
     revoke(redis, "carol")
@@ -81,7 +78,7 @@ async def test_a_revoked_token_stops_working_at_once(client: TestClient, redis: 
 
 
 async def test_the_queue_shows_held_comments_oldest_first_with_reasons_and_history(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     first = await held_comment(client, settings, 1)
     second = await held_comment(client, settings, 2, article="a2")
@@ -106,7 +103,7 @@ async def test_the_queue_shows_held_comments_oldest_first_with_reasons_and_histo
 
 
 async def test_approving_publishes_and_the_audit_log_records_it(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await held_comment(client, settings)
     headers = token(redis, "moderator", "alice")
@@ -144,7 +141,7 @@ async def test_approving_publishes_and_the_audit_log_records_it(
 
 
 async def test_a_decision_that_does_not_apply_is_409(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await held_comment(client, settings)
     headers = token(redis, "moderator")
@@ -159,7 +156,7 @@ async def test_a_decision_that_does_not_apply_is_409(
 
 
 async def test_two_decisions_at_once_leave_one_winner(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await held_comment(client, settings)
     alice, bob = token(redis, "moderator", "alice"), token(redis, "moderator", "bob")
@@ -178,7 +175,7 @@ async def test_two_decisions_at_once_leave_one_winner(
 
 
 async def test_bulk_decisions_report_each_comment(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     ids = [await held_comment(client, settings, n) for n in range(3)]
     headers = token(redis, "moderator")
@@ -196,7 +193,7 @@ async def test_bulk_decisions_report_each_comment(
 
 
 async def test_a_banned_authors_next_comment_is_rejected(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await held_comment(client, settings, 7)
     headers = token(redis, "moderator")
@@ -227,7 +224,7 @@ async def test_a_banned_authors_next_comment_is_rejected(
     assert actions[:2] == ["unban", "ban"]
 
 
-async def test_rules_are_validated_versioned_and_audited(client: TestClient, redis: Redis) -> None:
+async def test_rules_are_validated_versioned_and_audited(client: Client, redis: Redis) -> None:
     admin = token(redis, "admin", "root")
     current = await (await client.get("/v1/moderation/rules", headers=admin)).json()
     assert current["version"] == 0

@@ -7,14 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
 from services.core.emails import mask_email
 from services.core.settings import Limit, Settings
 from services.store import keys
-from tests.helpers import ServiceTestServer, dump, moderate_all, valid_submission
+from tests.helpers import Client, ServiceTestServer, dump, moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
@@ -38,7 +37,7 @@ def by(name: str, email: str = "reader@example.com", content: str = "") -> dict[
 
 @pytest.mark.parametrize(("given", "shown"), NAMES.values(), ids=NAMES.keys())
 async def test_real_names_are_accepted_and_published_without_layout_controls(
-    client: TestClient, settings: Settings, given: str, shown: str
+    client: Client, settings: Settings, given: str, shown: str
 ) -> None:
     response = await client.post(ARTICLE, json=by(given))
     assert response.status == 202, await response.text()
@@ -55,9 +54,7 @@ async def test_real_names_are_accepted_and_published_without_layout_controls(
     ["\u200b", "\u200b\u2060\ufeff", "\u3164\u3164", "\u2800", "\u200d\ufe0f", "\u202e\u200f"],
     ids=["zwsp", "invisibles", "hangul-filler", "braille-blank", "joiner-selector", "bidi-only"],
 )
-async def test_a_name_that_shows_nothing_is_422(
-    client: TestClient, redis: Redis, name: str
-) -> None:
+async def test_a_name_that_shows_nothing_is_422(client: Client, redis: Redis, name: str) -> None:
     response = await client.post(ARTICLE, json=by(name))
     assert response.status == 422
     body = await response.json(content_type=None)
@@ -65,7 +62,7 @@ async def test_a_name_that_shows_nothing_is_422(
     assert dump(redis) == {}
 
 
-async def test_a_control_character_in_a_name_is_422(client: TestClient, redis: Redis) -> None:
+async def test_a_control_character_in_a_name_is_422(client: Client, redis: Redis) -> None:
     response = await client.post(ARTICLE, json=by("Ada\x1bLovelace"))
     assert response.status == 422
     assert (await response.json(content_type=None))["errors"] == [
@@ -80,7 +77,7 @@ async def test_a_control_character_in_a_name_is_422(client: TestClient, redis: R
     ids=["superscripts", "5000-digits"],
 )
 async def test_a_form_fill_ms_that_is_no_number_is_422(
-    client: TestClient, redis: Redis, form_value: str, message: str
+    client: Client, redis: Redis, form_value: str, message: str
 ) -> None:
     body = f"comment=Hi&author=Ada&email=ada%40example.com&fill_ms={form_value}"
     response = await client.post(
@@ -93,7 +90,7 @@ async def test_a_form_fill_ms_that_is_no_number_is_422(
     assert dump(redis) == {}
 
 
-async def test_a_json_fill_ms_of_5000_digits_is_422(client: TestClient, redis: Redis) -> None:
+async def test_a_json_fill_ms_of_5000_digits_is_422(client: Client, redis: Redis) -> None:
     body = '{"fill_ms": ' + "9" * 5000 + ', "author": {"name": "Ada", "email": "a@b.co"}, '
     body += '"content": "Hi"}'
     response = await client.post(ARTICLE, data=body, headers={"Content-Type": "application/json"})
@@ -104,7 +101,7 @@ async def test_a_json_fill_ms_of_5000_digits_is_422(client: TestClient, redis: R
     assert dump(redis) == {}
 
 
-async def test_a_lone_surrogate_in_the_honeypot_is_400(client: TestClient, redis: Redis) -> None:
+async def test_a_lone_surrogate_in_the_honeypot_is_400(client: Client, redis: Redis) -> None:
     body = '{"author": {"name": "Ada", "email": "a@b.co"}, "content": "Hi", "honeypot": "\\udc80"}'
     response = await client.post(ARTICLE, data=body, headers={"Content-Type": "application/json"})
     assert response.status == 400

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from aiohttp.test_utils import TestClient
 from openapi_spec_validator import validate
 
 from services.core.schemas import schemas
+from tests.helpers import Client
 
 
 async def test_the_openapi_document_is_valid_and_uses_the_validation_schemas(
-    client: TestClient,
+    client: Client,
 ) -> None:
     response = await client.get("/openapi.json")
     assert response.status == 200
@@ -21,7 +21,7 @@ async def test_the_openapi_document_is_valid_and_uses_the_validation_schemas(
     assert submission["properties"]["parent_id"]["$ref"] == "#/components/schemas/CommentId"
 
 
-async def test_every_route_is_documented(client: TestClient) -> None:
+async def test_every_route_is_documented(client: Client) -> None:
     document = await (await client.get("/openapi.json")).json()
     documented = {
         (method.upper(), path) for path, item in document["paths"].items() for method in item

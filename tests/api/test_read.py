@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from aiohttp.test_utils import TestClient
-
 from services.core.settings import Settings
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 
 
-async def test_a_new_comment_reads_as_pending(client: TestClient) -> None:
+async def test_a_new_comment_reads_as_pending(client: Client) -> None:
     accepted = await (await client.post("/v1/articles/a1/comments", json=valid_submission())).json()
     response = await client.get(accepted["links"]["self"])
     assert response.status == 200
@@ -19,7 +17,7 @@ async def test_a_new_comment_reads_as_pending(client: TestClient) -> None:
 
 
 async def test_a_published_comment_shows_its_public_fields_only(
-    client: TestClient, settings: Settings
+    client: Client, settings: Settings
 ) -> None:
     document = valid_submission(content="Thanks, write to me at ada.l@example.org any time.")
     accepted = await (await client.post("/v1/articles/a1/comments", json=document)).json()
@@ -36,7 +34,7 @@ async def test_a_published_comment_shows_its_public_fields_only(
     assert comment["published_at"] >= comment["created_at"]
 
 
-async def test_unknown_and_malformed_ids_are_404(client: TestClient) -> None:
+async def test_unknown_and_malformed_ids_are_404(client: Client) -> None:
     for comment_id in ["01JDQ8ZK3W5N6Y0T9V4B2C7X1M", "nope", "../../etc"]:
         response = await client.get(f"/v1/comments/{comment_id}")
         assert response.status == 404

@@ -10,13 +10,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api import bodies
 from services.api.app import create_app
 from services.core.settings import Settings
-from tests.helpers import ServiceTestServer, dump, token, valid_submission
+from tests.helpers import Client, ServiceTestServer, dump, token, valid_submission
 
 URL = b"/v1/articles/a1/comments"
 
@@ -28,7 +27,7 @@ class Answer:
     body: dict[str, Any]
 
 
-async def exchange(client: TestClient, *parts: bytes, pause: float = 0.0) -> Answer:
+async def exchange(client: Client, *parts: bytes, pause: float = 0.0) -> Answer:
     """Send `parts` one write at a time (`pause` seconds apart) and read one answer."""
     reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
     try:
@@ -79,7 +78,7 @@ def request(*headers: bytes, method: bytes = b"GET", path: bytes = b"/healthz") 
     ids=["request-line", "header", "many-headers", "length-and-chunked", "nul", "method", "tls"],
 )
 async def test_the_parser_refusals_are_problems(
-    client: TestClient, redis: Redis, raw: bytes, detail: str
+    client: Client, redis: Redis, raw: bytes, detail: str
 ) -> None:
     answer = await exchange(client, raw)
     assert_problem(answer, 400, redis)
@@ -88,7 +87,7 @@ async def test_the_parser_refusals_are_problems(
 
 
 async def test_an_expectation_the_server_cannot_meet_is_a_problem(
-    client: TestClient, redis: Redis
+    client: Client, redis: Redis
 ) -> None:
     """aiohttp answers an `Expect` other than `100-continue` before any middleware runs."""
     body = json.dumps(valid_submission()).encode()
@@ -104,7 +103,7 @@ async def test_an_expectation_the_server_cannot_meet_is_a_problem(
 
 
 async def test_a_chunked_body_is_refused_once_it_passes_the_limit(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     """The body never ends: a server that buffers it to the app's 1 MiB cap never answers."""
     head = request(
@@ -126,7 +125,7 @@ async def test_a_chunked_body_is_refused_once_it_passes_the_limit(
     ids=["stops-sending", "broken-chunk"],
 )
 async def test_a_body_that_stops_arriving_is_408(
-    client: TestClient, redis: Redis, monkeypatch: pytest.MonkeyPatch, rest: list[bytes]
+    client: Client, redis: Redis, monkeypatch: pytest.MonkeyPatch, rest: list[bytes]
 ) -> None:
     """Without a deadline the handler waits for the rest for as long as the client keeps the
     connection: a broken chunk after the first one is never reported to the reader."""
@@ -141,7 +140,7 @@ async def test_a_body_that_stops_arriving_is_408(
     ("method", "path"), [(b"GET", b"/v1/moderation/queue"), (b"POST", URL)], ids=["read", "post"]
 )
 async def test_an_undecodable_authorization_is_401(
-    client: TestClient, redis: Redis, method: bytes, path: bytes
+    client: Client, redis: Redis, method: bytes, path: bytes
 ) -> None:
     body = json.dumps(valid_submission()).encode()
     raw = request(
@@ -219,7 +218,7 @@ async def test_an_undecodable_forwarded_for_is_skipped(
     "path",
     ["/v1/articles/a1/comments", "/v1/moderation/queue", "/v1/moderation/audit"],
 )
-async def test_a_limit_of_5000_digits_is_400(client: TestClient, redis: Redis, path: str) -> None:
+async def test_a_limit_of_5000_digits_is_400(client: Client, redis: Redis, path: str) -> None:
     moderator = token(redis, "moderator")
     before = dump(redis)
     response = await client.get(f"{path}?limit={'9' * 5000}", headers=moderator)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
@@ -16,13 +15,13 @@ from services.core.settings import Limit, Settings
 from services.ops import embedded_redis
 from services.store import keys
 from services.store.redis_config import config_warnings
-from tests.helpers import dump, token, valid_submission
+from tests.helpers import Client, dump, token, valid_submission
 
 URL = "/v1/articles/a1/comments"
 
 
 async def test_the_same_key_and_body_give_the_same_answer_even_at_once(
-    client: TestClient, redis: Redis
+    client: Client, redis: Redis
 ) -> None:
     body = valid_submission()
     headers = {"Idempotency-Key": "order-7f3a"}
@@ -38,7 +37,7 @@ async def test_the_same_key_and_body_give_the_same_answer_even_at_once(
 
 
 async def test_the_same_key_with_another_body_is_422_and_stores_nothing(
-    client: TestClient, redis: Redis
+    client: Client, redis: Redis
 ) -> None:
     headers = {"Idempotency-Key": "order-7f3a"}
     assert (await client.post(URL, json=valid_submission(), headers=headers)).status == 202
@@ -54,7 +53,7 @@ async def test_the_same_key_with_another_body_is_422_and_stores_nothing(
     ).status == 422
 
 
-async def test_keys_expire(client: TestClient, redis: Redis, settings: Settings) -> None:
+async def test_keys_expire(client: Client, redis: Redis, settings: Settings) -> None:
     await client.post(URL, json=valid_submission(), headers={"Idempotency-Key": "k1"})
     [key] = redis.keys(keys.idempotency("public", "*"))
     assert 0 < redis.ttl(key) <= settings.idempotency_ttl_s

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientResponse, ClientSession, TCPConnector
-from aiohttp.test_utils import TestClient
 from prometheus_client import REGISTRY
 from redis import Redis
 
@@ -19,14 +18,14 @@ from services.api.state import REDIS
 from services.core.settings import Settings
 from services.store import keys
 from tests.api.test_live import next_event, publish
-from tests.helpers import eventually, served, token, valid_submission
+from tests.helpers import Client, eventually, served, token, valid_submission
 
 DROPPED = 300
 STREAM_ROUTE = "/v1/articles/{article_id}/comments/stream"
 
 
 @pytest.fixture
-async def client(aiohttp_client: Any, settings: Settings) -> TestClient:
+async def client(aiohttp_client: Any, settings: Settings) -> Client:
     """The real API, served as `comments api` serves it."""
     return await aiohttp_client(served(create_app(settings)))  # type: ignore[no-any-return]
 
@@ -52,24 +51,24 @@ def stream_answers() -> dict[str, float]:
     }
 
 
-def requests_in_use(client: TestClient) -> int:
+def requests_in_use(client: Client) -> int:
     return len(client.app[REDIS].connection_pool._in_use_connections)  # type: ignore[attr-defined]
 
 
-async def post_comment(client: TestClient, n: int) -> int:
+async def post_comment(client: Client, n: int) -> int:
     document = valid_submission(content=f"Still taking comments, number {n}.")
     document["author"]["email"] = f"after{n}@example.com"
     return (await client.post("/v1/articles/after/comments", json=document)).status
 
 
-async def open_streams(session: ClientSession, client: TestClient, n: int) -> list[ClientResponse]:
+async def open_streams(session: ClientSession, client: Client, n: int) -> list[ClientResponse]:
     return await asyncio.gather(
         *(session.get(client.make_url(f"/v1/articles/quiet-{i}/comments/stream")) for i in range(n))
     )
 
 
 async def test_hundreds_of_dropped_streams_leave_the_service_as_it_was(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     assert (await client.get("/readyz")).status == 200
     in_use, readers = requests_in_use(client), live_readers()
@@ -111,7 +110,7 @@ async def test_streams_past_the_cap_are_refused_with_503_and_retry_after(
 
 
 async def test_a_stream_closed_before_its_event_ends_without_an_error(
-    client: TestClient, settings: Settings, caplog: pytest.LogCaptureFixture
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     before = stream_answers()
     response = await client.get("/v1/articles/a1/comments/stream")
@@ -124,7 +123,7 @@ async def test_a_stream_closed_before_its_event_ends_without_an_error(
 
 
 async def test_a_quiet_moderation_stream_outlasts_the_redis_socket_timeout(
-    client: TestClient, redis: Redis, settings: Settings, caplog: pytest.LogCaptureFixture
+    client: Client, redis: Redis, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     response = await client.get("/v1/moderation/stream", headers=token(redis, "moderator"))
     assert response.status == 200
@@ -141,7 +140,7 @@ async def test_a_quiet_moderation_stream_outlasts_the_redis_socket_timeout(
 
 
 async def test_a_moderation_stream_resumes_after_its_last_event_id(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     moderator = token(redis, "moderator")
     first, second = await publish(client, settings, 1), await publish(client, settings, 2)

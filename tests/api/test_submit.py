@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.job import Job
@@ -15,18 +14,16 @@ from rq.serializers import JSONSerializer
 from services.core.settings import Settings
 from services.store import keys, queues
 from services.worker.context import configure
-from tests.helpers import dump, valid_submission
+from tests.helpers import Client, dump, valid_submission
 
 URL = "/v1/articles/news-2026.city:council_1/comments"
 
 
-async def post_json(client: TestClient, document: Any, url: str = URL) -> Any:
+async def post_json(client: Client, document: Any, url: str = URL) -> Any:
     return await client.post(url, json=document)
 
 
-async def test_a_valid_comment_is_accepted_stored_and_queued(
-    client: TestClient, redis: Redis
-) -> None:
+async def test_a_valid_comment_is_accepted_stored_and_queued(client: Client, redis: Redis) -> None:
     response = await post_json(client, valid_submission())
     assert response.status == 202
     body = await response.json()
@@ -64,7 +61,7 @@ def _url(redis: Redis) -> str:
 
 
 async def test_the_queued_job_is_a_real_rq_job_a_worker_runs(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     response = await post_json(client, valid_submission())
     comment_id = (await response.json())["id"]
@@ -78,7 +75,7 @@ async def test_the_queued_job_is_a_real_rq_job_a_worker_runs(
     assert redis.hget(keys.comment(comment_id), "state") != "pending"
 
 
-async def test_no_raw_email_reaches_redis(client: TestClient, redis: Redis) -> None:
+async def test_no_raw_email_reaches_redis(client: Client, redis: Redis) -> None:
     document = valid_submission()
     document["author"]["email"] = "Marker.Person-7731@Unique-Domain.example"
     response = await post_json(client, document)
@@ -96,7 +93,7 @@ async def test_no_raw_email_reaches_redis(client: TestClient, redis: Redis) -> N
     assert "marker" not in json.dumps([job.args, job.kwargs, job.description]).lower()
 
 
-async def test_the_wordpress_form_is_accepted(client: TestClient, redis: Redis) -> None:
+async def test_the_wordpress_form_is_accepted(client: Client, redis: Redis) -> None:
     response = await client.post(
         URL,
         data="comment=Nice+post&author=Ada&email=ada%40example.com&url=&comment_parent=0&submit=Post",
@@ -125,27 +122,27 @@ async def assert_problem(
     return body
 
 
-async def test_malformed_json_is_400(client: TestClient, redis: Redis) -> None:
+async def test_malformed_json_is_400(client: Client, redis: Redis) -> None:
     response = await client.post(
         URL, data=b'{"content": "x",', headers={"Content-Type": "application/json"}
     )
     await assert_problem(response, 400, redis, detail_contains="not valid JSON")
 
 
-async def test_undecodable_text_is_400(client: TestClient, redis: Redis) -> None:
+async def test_undecodable_text_is_400(client: Client, redis: Redis) -> None:
     response = await client.post(
         URL, data=b'{"content": "caf\xe9"}', headers={"Content-Type": "application/json"}
     )
     await assert_problem(response, 400, redis, detail_contains="UTF-8")
 
 
-async def test_a_lone_surrogate_is_400(client: TestClient, redis: Redis) -> None:
+async def test_a_lone_surrogate_is_400(client: Client, redis: Redis) -> None:
     body = json.dumps(valid_submission(content="a \ud83d b"))
     response = await client.post(URL, data=body, headers={"Content-Type": "application/json"})
     await assert_problem(response, 400, redis, detail_contains="/content")
 
 
-async def test_a_body_over_the_limit_is_413(client: TestClient, redis: Redis) -> None:
+async def test_a_body_over_the_limit_is_413(client: Client, redis: Redis) -> None:
     big = json.dumps(valid_submission(content="x" * 70_000))
     response = await client.post(URL, data=big, headers={"Content-Type": "application/json"})
     await assert_problem(response, 413, redis)
@@ -156,16 +153,14 @@ async def test_a_body_over_the_limit_is_413(client: TestClient, redis: Redis) ->
     ["text/plain", "multipart/form-data; boundary=x", "application/json; charset=latin-1", None],
 )
 async def test_other_content_types_are_415(
-    client: TestClient, redis: Redis, content_type: str | None
+    client: Client, redis: Redis, content_type: str | None
 ) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     response = await client.post(URL, data=json.dumps(valid_submission()).encode(), headers=headers)
     await assert_problem(response, 415, redis, detail_contains="application/json")
 
 
-async def test_schema_violations_are_422_naming_every_field(
-    client: TestClient, redis: Redis
-) -> None:
+async def test_schema_violations_are_422_naming_every_field(client: Client, redis: Redis) -> None:
     response = await post_json(client, {"author": {"name": "", "email": "x"}, "extra": True})
     body = await assert_problem(response, 422, redis)
     assert body["type"] == "/problems/invalid-submission"
@@ -178,7 +173,7 @@ async def test_schema_violations_are_422_naming_every_field(
 
 
 async def test_a_parent_must_be_a_published_comment_of_the_same_article(
-    client: TestClient, redis: Redis
+    client: Client, redis: Redis
 ) -> None:
     response = await post_json(client, valid_submission(parent_id="01JDQ8ZK3W5N6Y0T9V4B2C7X1M"))
     body = await assert_problem(response, 409, redis)
@@ -188,7 +183,7 @@ async def test_a_parent_must_be_a_published_comment_of_the_same_article(
     ]
 
 
-async def test_a_reply_to_a_published_comment_is_accepted(client: TestClient, redis: Redis) -> None:
+async def test_a_reply_to_a_published_comment_is_accepted(client: Client, redis: Redis) -> None:
     parent = "01JDQ8ZK3W5N6Y0T9V4B2C7X1M"
     redis.hset(keys.comment(parent), mapping={"state": "published", "article_id": "a1"})
     assert (
@@ -201,16 +196,12 @@ async def test_a_reply_to_a_published_comment_is_accepted(client: TestClient, re
 
 
 @pytest.mark.parametrize("article_id", ["has space", "x" * 129, "semi;colon", "%00"])
-async def test_a_malformed_article_id_is_404(
-    client: TestClient, redis: Redis, article_id: str
-) -> None:
+async def test_a_malformed_article_id_is_404(client: Client, redis: Redis, article_id: str) -> None:
     response = await post_json(client, valid_submission(), f"/v1/articles/{article_id}/comments")
     await assert_problem(response, 404, redis)
 
 
-async def test_unknown_routes_are_404_and_wrong_methods_405(
-    client: TestClient, redis: Redis
-) -> None:
+async def test_unknown_routes_are_404_and_wrong_methods_405(client: Client, redis: Redis) -> None:
     await assert_problem(await client.get("/v1/nothing/here"), 404, redis)
     response = await client.delete(URL)
     body = await assert_problem(response, 405, redis)

@@ -7,10 +7,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 
 from services.core.settings import Settings
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -74,7 +73,7 @@ async def published(aiohttp_client: Any, settings: Settings) -> list[dict[str, A
     rules = replace(settings.rules, link_limit=100, hold_score=1.01, cold_hold_score=1.01,
                     spam_score=1.01)  # fmt: skip
     settings = replace(settings, rules=rules, rate_limits=False)
-    client: TestClient = await aiohttp_client(create_app(settings))
+    client: Client = await aiohttp_client(create_app(settings))
     for n, payload in enumerate(PAYLOADS):
         document = valid_submission(content=f"Payload {n}: {payload}\n\nSecond paragraph.")
         document["author"]["email"] = f"xss{n}@example.com"

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.emails import email_hash, keyed_hash
 from services.core.settings import Settings
 from services.store import keys, lifecycle
 from tests.conftest import TEST_SECRET
-from tests.helpers import dump, moderate_all, token, valid_submission
+from tests.helpers import Client, dump, moderate_all, token, valid_submission
 
 LINKS = "https://a.example/1 https://b.example/2 https://c.example/3"
 ADA = {"name": "Ada Lovelace", "email": "ada@example.com", "url": "https://ada.example"}
@@ -25,7 +24,7 @@ ADA_TEXTS = [
 ]
 
 
-async def post(client: TestClient, article: str, author: dict[str, str], content: str,
+async def post(client: Client, article: str, author: dict[str, str], content: str,
                **extra: Any) -> str:  # fmt: skip
     response = await client.post(
         f"/v1/articles/{article}/comments",
@@ -40,7 +39,7 @@ def everything(redis: Redis) -> str:
 
 
 async def test_erasing_an_address_leaves_no_trace_of_its_comments(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     first = await post(client, "a1", ADA, ADA_TEXTS[0])
     held = await post(client, "a1", ADA, ADA_TEXTS[1])
@@ -92,7 +91,7 @@ async def test_erasing_an_address_leaves_no_trace_of_its_comments(
 
 
 async def test_old_spam_and_rejected_comments_are_purged(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     spam = await post(client, "a1", ADA, "Cheap pills here", honeypot="filled by a bot")
     rejected = await post(client, "a1", BOB, "A comment someone will reject")
@@ -113,7 +112,7 @@ async def test_old_spam_and_rejected_comments_are_purged(
 
 
 async def test_an_article_exports_as_its_readers_see_it(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     ids = [await post(client, "a1", {**BOB, "email": f"b{n}@example.com"}, f"Exported {n}")
            for n in range(3)]  # fmt: skip
@@ -127,7 +126,7 @@ async def test_an_article_exports_as_its_readers_see_it(
 
 
 async def test_erasing_finds_comments_kept_under_the_hash_before_mailboxes_were_folded(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     address = "Ada.L+news@gmail.com"
     comment_id = await post(client, "a1", {"name": "Ada", "email": address}, ADA_TEXTS[0])

@@ -10,18 +10,17 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.rules import ProfanityPolicy, SlurPolicy
 from services.core.settings import Settings
 from services.store import keys
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
 
-async def moderated(client: TestClient, settings: Settings, content: str) -> dict[str, Any]:
+async def moderated(client: Client, settings: Settings, content: str) -> dict[str, Any]:
     response = await client.post(ARTICLE, json=valid_submission(content=content))
     assert response.status == 202, await response.text()
     comment_id = (await response.json())["id"]
@@ -84,7 +83,7 @@ async def test_each_disguise_is_held_with_its_reason(
     ],
 )
 async def test_by_default_swearing_is_published_masked(
-    client: TestClient, redis: Redis, settings: Settings, content: str, published: str
+    client: Client, redis: Redis, settings: Settings, content: str, published: str
 ) -> None:
     body = await moderated(client, settings, content)
     assert body["status"] == "published", (content, reasons(redis, body["id"]))
@@ -101,7 +100,7 @@ async def test_by_default_swearing_is_published_masked(
     ],
 )
 async def test_by_default_swearing_at_a_person_or_a_slur_is_held(
-    client: TestClient, redis: Redis, settings: Settings, content: str
+    client: Client, redis: Redis, settings: Settings, content: str
 ) -> None:
     body = await moderated(client, settings, content)
     assert body["status"] == "held", (content, reasons(redis, body["id"]))
@@ -118,7 +117,7 @@ async def test_by_default_swearing_at_a_person_or_a_slur_is_held(
     ],
 )
 async def test_abuse_without_listed_words_is_held(
-    client: TestClient, redis: Redis, settings: Settings, content: str
+    client: Client, redis: Redis, settings: Settings, content: str
 ) -> None:
     body = await moderated(client, settings, content)
     assert body["status"] == "held", content
@@ -139,7 +138,7 @@ async def test_abuse_without_listed_words_is_held(
     ],
 )
 async def test_ordinary_news_comments_stay_published(
-    client: TestClient, redis: Redis, settings: Settings, content: str
+    client: Client, redis: Redis, settings: Settings, content: str
 ) -> None:
     body = await moderated(client, settings, content)
     assert body["status"] == "published", (content, reasons(redis, body["id"]))

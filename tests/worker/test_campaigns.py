@@ -4,14 +4,13 @@ near-duplicate promotional texts are linked, a common phrase from different read
 from __future__ import annotations
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.near_dup import bands
 from services.core.settings import Settings
 from services.store import keys
 from services.store.priors import read_prior, seed
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 from tests.worker.test_moderate import status_of, verdict
 
 CONDOLENCE = "Rest in peace, my thoughts are with the family."
@@ -22,7 +21,7 @@ PROMOTION = [
 ]
 
 
-async def post_as(client: TestClient, reader: int, article: str, text: str) -> str:
+async def post_as(client: Client, reader: int, article: str, text: str) -> str:
     author = {"name": f"Reader {reader}", "email": f"reader{reader}@example.com"}
     response = await client.post(
         f"/v1/articles/{article}/comments", json=valid_submission(author=author, content=text)
@@ -33,7 +32,7 @@ async def post_as(client: TestClient, reader: int, article: str, text: str) -> s
 
 @pytest.mark.parametrize("prior", ["off", "shipped"])
 async def test_three_readers_posting_the_same_condolence_are_all_published(
-    client: TestClient, redis: Redis, settings: Settings, prior: str
+    client: Client, redis: Redis, settings: Settings, prior: str
 ) -> None:
     if prior == "shipped":
         assert seed(redis, read_prior(""))
@@ -46,7 +45,7 @@ async def test_three_readers_posting_the_same_condolence_are_all_published(
 
 
 async def test_one_word_variants_of_a_promotion_from_three_authors_are_a_campaign(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     ids = []
     for reader, (article, text) in enumerate(zip(["a1", "a2", "a3"], PROMOTION, strict=True)):
@@ -62,7 +61,7 @@ async def test_one_word_variants_of_a_promotion_from_three_authors_are_a_campaig
 
 
 async def test_the_same_link_from_three_readers_is_held_not_lost(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     text = "Katy Perry - Roar (Official): https://video.example/watch?v=roar"
     ids = []

@@ -7,13 +7,12 @@ import json
 from dataclasses import replace
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.rules import Rules
 from services.core.settings import Settings
 from services.store import keys
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 
 DISGUISES = {
     "name\uff20example\uff0ecom": "n***@e***.com",  # full-width at sign and full stop
@@ -32,7 +31,7 @@ def settings(settings: Settings) -> Settings:
 
 
 async def test_disguised_addresses_are_published_masked(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     content = "Write to any of us: " + ", ".join(DISGUISES) + "."
     document = valid_submission(content=content)

@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.rules import ProfanityPolicy
@@ -17,18 +16,18 @@ from services.core.settings import Settings
 from services.store import keys
 from services.worker.context import configure
 from services.worker.tasks import moderate
-from tests.helpers import dump, moderate_all, valid_submission
+from tests.helpers import Client, dump, moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
 
-async def submit(client: TestClient, content: str, **changes: Any) -> str:
+async def submit(client: Client, content: str, **changes: Any) -> str:
     response = await client.post(ARTICLE, json=valid_submission(content=content, **changes))
     assert response.status == 202, await response.text()
     return str((await response.json())["id"])
 
 
-async def status_of(client: TestClient, comment_id: str) -> dict[str, Any]:
+async def status_of(client: Client, comment_id: str) -> dict[str, Any]:
     body: dict[str, Any] = await (await client.get(f"/v1/comments/{comment_id}")).json()
     return body
 
@@ -51,7 +50,7 @@ def verdict(redis: Redis, comment_id: str) -> dict[str, Any]:
 
 
 async def test_a_clean_comment_is_published_listed_and_announced(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await submit(client, "A clear, fair piece. Thank you for the reporting.")
     assert moderate_all(settings) == 1
@@ -66,7 +65,7 @@ async def test_a_clean_comment_is_published_listed_and_announced(
 
 
 async def test_three_links_are_held_with_the_reason(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await submit(
         client, "Sources: https://a.example/1 https://b.example/2 https://c.example/3"
@@ -115,7 +114,7 @@ async def test_a_disguised_profane_word_follows_the_policy(
 
 
 async def test_emails_are_masked_in_the_published_text_and_the_event(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await submit(
         client, "Write to jane.doe@example.org or john at example dot com about it."
@@ -129,7 +128,7 @@ async def test_emails_are_masked_in_the_published_text_and_the_event(
 
 
 async def test_running_a_job_twice_publishes_once(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await submit(client, "Nothing to see here, a calm comment.")
     configure(settings)
@@ -150,7 +149,7 @@ async def test_running_a_job_twice_publishes_once(
     ],
 )
 async def test_a_bot_filling_a_browser_form_gets_202_and_spam(
-    client: TestClient, redis: Redis, settings: Settings, changes: dict[str, Any], check: str
+    client: Client, redis: Redis, settings: Settings, changes: dict[str, Any], check: str
 ) -> None:
     comment_id = await submit(client, "Great article, very informative.", **changes)
     moderate_all(settings)
@@ -174,7 +173,7 @@ async def test_operator_word_lists(aiohttp_client: Any, redis: Redis, settings: 
 
 
 async def test_the_same_content_across_articles_becomes_spam(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     text = "Interesting point, I agree with most of it."
     ids = []

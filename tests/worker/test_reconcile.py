@@ -7,7 +7,6 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from aiohttp.test_utils import TestClient
 from redis import Redis
 from rq import Queue
 from rq.job import Job
@@ -16,10 +15,10 @@ from rq.serializers import JSONSerializer
 from services.core.settings import Settings
 from services.store import keys, queues
 from services.worker.reconcile import reconcile
-from tests.helpers import moderate_all, valid_submission
+from tests.helpers import Client, moderate_all, valid_submission
 
 
-async def pending(client: TestClient) -> str:
+async def pending(client: Client) -> str:
     response = await client.post("/v1/articles/a1/comments", json=valid_submission())
     return str((await response.json())["id"])
 
@@ -38,7 +37,7 @@ def age(redis: Redis, comment_id: str, seconds: int) -> None:
 
 
 async def test_a_lost_job_is_enqueued_again_and_the_comment_decided(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     comment_id = await pending(client)
     connection = Redis.from_url(settings.redis_url)
@@ -52,7 +51,7 @@ async def test_a_lost_job_is_enqueued_again_and_the_comment_decided(
 
 
 async def test_a_job_gone_while_it_is_read_is_taken_for_lost(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     # A job that finishes is deleted at once: between reading it and reading its status, its
     # hash can lose the status (RQ then raises InvalidJobOperation, which stopped `comments up`).
@@ -66,9 +65,7 @@ async def test_a_job_gone_while_it_is_read_is_taken_for_lost(
     assert redis.hget(keys.comment(comment_id), "state") == "published"
 
 
-async def test_a_queued_job_is_left_alone(
-    client: TestClient, redis: Redis, settings: Settings
-) -> None:
+async def test_a_queued_job_is_left_alone(client: Client, redis: Redis, settings: Settings) -> None:
     comment_id = await pending(client)
     age(redis, comment_id, settings.reconcile_after_s + 1)
     assert run(redis, settings) == {"looked_at": 1, "requeued": 0, "held": 0, "waiting": 1}
@@ -104,7 +101,7 @@ async def test_a_comment_that_keeps_failing_is_held_with_the_reason(
 
 
 async def test_only_one_reconciler_runs_at_a_time(
-    client: TestClient, redis: Redis, settings: Settings
+    client: Client, redis: Redis, settings: Settings
 ) -> None:
     redis.set(keys.RECONCILER_LOCK, "1", ex=30)
     assert reconcile(redis, Redis.from_url(settings.redis_url), settings) is None

@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.api.app import create_app
@@ -28,7 +27,7 @@ from services.core.webhook_targets import parse
 from services.store import keys
 from services.worker.delivery import send
 from tests.conftest import LOOPBACK
-from tests.helpers import deliver_all
+from tests.helpers import Client, deliver_all
 from tests.receiver import Receiver, receiving
 from tests.worker.test_webhooks import publish_one, show, subscribe
 
@@ -65,7 +64,7 @@ def settings(redis_url: str, settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def allowing(aiohttp_client, settings: Settings) -> AsyncIterator[TestClient]:  # type: ignore[no-untyped-def]
+async def allowing(aiohttp_client, settings: Settings) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
     """The API of an operator who allowed loopback, for receivers on this machine."""
     allowed = dataclasses.replace(settings, webhook_allow_networks=LOOPBACK)
     yield await aiohttp_client(create_app(allowed))
@@ -98,7 +97,7 @@ def this_machine(receiver: Receiver, redis_url: str) -> list[str]:
 
 
 async def test_a_subscription_to_this_machine_or_a_private_network_is_refused_and_not_stored(
-    client: TestClient, redis: Redis, receiver: Receiver, admin: dict[str, str], redis_url: str
+    client: Client, redis: Redis, receiver: Receiver, admin: dict[str, str], redis_url: str
 ) -> None:
     for url in this_machine(receiver, redis_url) + ELSEWHERE:
         body = {"url": url, "events": ["comment.published"]}
@@ -114,7 +113,7 @@ async def test_a_subscription_to_this_machine_or_a_private_network_is_refused_an
 
 
 async def test_an_allowed_network_is_delivered_to_pinned_to_the_address_checked(
-    allowing: TestClient, settings: Settings, receiver: Receiver, admin: dict[str, str]
+    allowing: Client, settings: Settings, receiver: Receiver, admin: dict[str, str]
 ) -> None:
     port = receiver.port
     await subscribe(allowing, admin, f"http://2130706433:{port}/a", ["comment.published"])
@@ -128,7 +127,7 @@ async def test_an_allowed_network_is_delivered_to_pinned_to_the_address_checked(
 
 
 async def test_a_delivery_is_refused_before_connecting_when_the_address_is_no_longer_allowed(
-    allowing: TestClient, settings: Settings, receiver: Receiver, admin: dict[str, str]
+    allowing: Client, settings: Settings, receiver: Receiver, admin: dict[str, str]
 ) -> None:
     """The worker checks again: here its operator no longer allows loopback."""
     webhook = await subscribe(allowing, admin, receiver.url, ["comment.published"])
@@ -142,7 +141,7 @@ async def test_a_delivery_is_refused_before_connecting_when_the_address_is_no_lo
 
 
 async def test_a_redirect_is_not_followed_and_counts_as_a_failure(
-    allowing: TestClient, settings: Settings, receiver: Receiver, admin: dict[str, str]
+    allowing: Client, settings: Settings, receiver: Receiver, admin: dict[str, str]
 ) -> None:
     webhook = await subscribe(allowing, admin, receiver.url, ["comment.published"])
     receiver.answers = [302, 307]

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from redis import Redis
 
 from services.core.rules import Rules
@@ -17,7 +16,7 @@ from services.core.settings import Settings
 from services.core.signing import HEADER, SignatureError, verify
 from services.store import keys
 from tests.conftest import LOOPBACK, TEST_SECRET
-from tests.helpers import deliver_all, moderate_all, token, valid_submission
+from tests.helpers import Client, deliver_all, moderate_all, token, valid_submission
 from tests.receiver import Receiver
 
 SECRET = "whsec-test-0123456789abcdef"
@@ -45,7 +44,7 @@ def admin(redis: Redis) -> dict[str, str]:
 
 
 async def subscribe(
-    client: TestClient, admin: dict[str, str], url: str, events: list[str], **extra: Any
+    client: Client, admin: dict[str, str], url: str, events: list[str], **extra: Any
 ) -> dict[str, Any]:
     response = await client.post(
         "/v1/webhooks", json={"url": url, "events": events, **extra}, headers=admin
@@ -55,14 +54,14 @@ async def subscribe(
     return body
 
 
-async def show(client: TestClient, admin: dict[str, str], webhook_id: str) -> dict[str, Any]:
+async def show(client: Client, admin: dict[str, str], webhook_id: str) -> dict[str, Any]:
     response = await client.get(f"/v1/webhooks/{webhook_id}", headers=admin)
     assert response.status == 200
     body: dict[str, Any] = await response.json()
     return body
 
 
-async def publish_one(client: TestClient, settings: Settings) -> str:
+async def publish_one(client: Client, settings: Settings) -> str:
     content = f"Good reporting, part {next(SERIAL)}; ada@example.com agrees."
     response = await client.post("/v1/articles/a1/comments", json=valid_submission(content=content))
     assert response.status == 202
@@ -71,7 +70,7 @@ async def publish_one(client: TestClient, settings: Settings) -> str:
 
 
 async def test_a_published_comment_reaches_the_receiver_signed_and_verifiable(
-    client: TestClient,
+    client: Client,
     redis: Redis,
     settings: Settings,
     receiver: Receiver,
@@ -106,7 +105,7 @@ async def test_a_published_comment_reaches_the_receiver_signed_and_verifiable(
 
 
 async def test_a_failing_receiver_is_retried_with_the_same_delivery_id(
-    client: TestClient,
+    client: Client,
     redis: Redis,
     settings: Settings,
     receiver: Receiver,
@@ -128,7 +127,7 @@ async def test_a_failing_receiver_is_retried_with_the_same_delivery_id(
 
 
 async def test_a_receiver_that_keeps_failing_is_disabled_and_admins_are_told(
-    client: TestClient,
+    client: Client,
     redis: Redis,
     settings: Settings,
     receiver: Receiver,
@@ -162,7 +161,7 @@ async def test_a_receiver_that_keeps_failing_is_disabled_and_admins_are_told(
 
 
 async def test_the_test_route_sends_a_signed_test_delivery(
-    client: TestClient,
+    client: Client,
     redis: Redis,
     settings: Settings,
     receiver: Receiver,
@@ -181,7 +180,7 @@ async def test_the_test_route_sends_a_signed_test_delivery(
 
 
 async def test_only_the_chosen_events_after_subscribing_are_delivered(
-    client: TestClient,
+    client: Client,
     redis: Redis,
     settings: Settings,
     receiver: Receiver,
@@ -195,7 +194,7 @@ async def test_only_the_chosen_events_after_subscribing_are_delivered(
 
 
 async def test_a_deleted_subscription_gets_nothing_more(
-    client: TestClient,
+    client: Client,
     redis: Redis,
     settings: Settings,
     receiver: Receiver,
@@ -222,7 +221,7 @@ async def test_a_deleted_subscription_gets_nothing_more(
     ],
 )
 async def test_a_bad_subscription_is_refused_and_nothing_is_stored(
-    client: TestClient, redis: Redis, admin: dict[str, str], body: dict[str, Any]
+    client: Client, redis: Redis, admin: dict[str, str], body: dict[str, Any]
 ) -> None:
     response = await client.post("/v1/webhooks", json=body, headers=admin)
     assert response.status == 422
@@ -232,7 +231,7 @@ async def test_a_bad_subscription_is_refused_and_nothing_is_stored(
 
 @pytest.mark.parametrize(("role", "status"), [(None, 401), ("moderator", 403)])
 async def test_only_admins_manage_webhooks(
-    client: TestClient, redis: Redis, role: str | None, status: int
+    client: Client, redis: Redis, role: str | None, status: int
 ) -> None:
     headers = token(redis, role) if role else {}
     body = {"url": "https://example.com/x", "events": ["comment.published"]}
