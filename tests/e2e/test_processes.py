@@ -62,7 +62,10 @@ def test_a_pool_of_api_processes_shares_the_port_and_its_metrics(
     redis_url: str, tmp_path: Path
 ) -> None:
     process, base = start_api(redis_url, tmp_path / "api.log", "--processes", "2")
-    children = wait_for(lambda: len(pids := _children(process.pid)) == 2 and pids, 10, "2 APIs")
+    # Conditions awaited, with timeouts far above what a loaded machine needs: the log says
+    # what happened when one passes.
+    log = tmp_path / "api.log"
+    children = wait_for(lambda: len(pids := _children(process.pid)) == 2 and pids, 60, "2 APIs")
     try:
         for n in range(20):
             status, _ = request("POST", f"{base}/v1/articles/a1/comments",
@@ -76,8 +79,10 @@ def test_a_pool_of_api_processes_shares_the_port_and_its_metrics(
         # A crashed process is replaced, however young; the pool keeps answering meanwhile.
         os.kill(children[0], signal.SIGKILL)
         wait_for(lambda: len(pids := _children(process.pid)) == 2 and children[0] not in pids,
-                 15, "the crashed API replaced")  # fmt: skip
-        assert request("GET", f"{base}/readyz")[0] == 200
+                 60, "the crashed API replaced")  # fmt: skip
+        wait_for(lambda: request("GET", f"{base}/readyz")[0] == 200, 60, "the pool ready")
+    except AssertionError as e:
+        raise AssertionError(f"{e}; the pool's log:\n{log.read_text()}") from e
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
