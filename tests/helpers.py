@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -26,7 +26,9 @@ class ServiceTestServer(TestServer):
         return ServiceRunner(self.app, **{**kwargs, "handler_cancellation": False})
 
 
-def _text(value: bytes) -> str:
+def _text(value: bytes | str) -> str:
+    if isinstance(value, str):
+        return value
     # RQ stores job data zlib-compressed: look inside, so a leak cannot hide there.
     if value[:1] == b"x":
         try:
@@ -41,7 +43,10 @@ def dump(redis: Redis) -> dict[str, Any]:
     for "nothing stored" and "nothing leaked" checks."""
     pool = redis.connection_pool
     kwargs = dict(pool.connection_kwargs, decode_responses=False)
-    raw = Redis(connection_pool=ConnectionPool(connection_class=pool.connection_class, **kwargs))
+    # Typed `Any`: redis-py types replies for either setting of decode_responses, this is bytes.
+    raw: Any = Redis(
+        connection_pool=ConnectionPool(connection_class=pool.connection_class, **kwargs)
+    )
     out: dict[str, Any] = {}
     try:
         for key in raw.scan_iter(count=1000):
@@ -141,3 +146,15 @@ async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> No
 
 def served(app: web.Application) -> ServiceTestServer:
     return ServiceTestServer(app, host="127.0.0.1")
+
+
+def entries(redis: Redis, key: str) -> list[tuple[str, dict[str, str]]]:
+    """A stream's entries, oldest first, from a client that decodes its responses."""
+    return cast(list[tuple[str, dict[str, str]]], redis.xrange(key))
+
+
+def field(redis: Redis, key: str, name: str) -> str:
+    """One field of a hash that the test knows is there, from a client that decodes."""
+    value = redis.hget(key, name)
+    assert isinstance(value, str), f"{key} has no {name}"
+    return value

@@ -22,7 +22,7 @@ class Receiver:
     """Statuses for the next requests, in order; 200 once they run out."""
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     """Each request's headers and raw body."""
-    before_answer: Callable[[], None] | None = None
+    before_answer: Callable[[], object] | None = None
     """Called after a request arrived and before it is answered."""
     port: int = 0
 

@@ -16,7 +16,7 @@ from services.store.buffered_jobs import (
     enqueue_batch,
     moderation_queue,
 )
-from tests.helpers import moderate_all
+from tests.helpers import field, moderate_all
 
 COMMENT = "01KBC7T5SZ8Y3M7F9G2H4J6K8N"
 RQ_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -56,7 +56,9 @@ async def test_a_job_from_the_template_is_read_and_run_by_rq(
     response = await client.post("/v1/articles/a1/comments", json=valid_submission())
     comment_id = (await response.json())["id"]
     raw = Redis.from_url(redis_url)
-    job_id = raw.hget(f"comments:comment:{comment_id}", "job_id").decode()
+    job_id = field(
+        Redis.from_url(redis_url, decode_responses=True), f"comments:comment:{comment_id}", "job_id"
+    )
     job = Job.fetch(job_id, connection=raw, serializer=JSONSerializer)
     assert (job.func_name, job.args, job.retries_left) == (
         "services.worker.tasks.moderate_batch", [f"comments:batch:{comment_id}"],

@@ -12,7 +12,7 @@ from redis import Redis
 from services.core.settings import Settings
 from services.store import keys
 from services.store.tokens import revoke
-from tests.helpers import Client, moderate_all, token, valid_submission
+from tests.helpers import Client, entries, moderate_all, token, valid_submission
 
 LINKS = "Sources: https://a.example/1 https://b.example/2 https://c.example/3"
 
@@ -119,7 +119,7 @@ async def test_approving_publishes_and_the_audit_log_records_it(
     )  # fmt: skip
     [event] = [
         json.loads(f["data"])
-        for _, f in redis.xrange(keys.EVENTS)
+        for _, f in entries(redis, keys.EVENTS)
         if f["type"] == "comment.published"
     ]
     assert event["comment_id"] == comment_id
@@ -134,7 +134,7 @@ async def test_approving_publishes_and_the_audit_log_records_it(
     assert (await (await client.get("/v1/articles/a1/comments")).json())["comments"] == []
     removed = [
         json.loads(f["data"])
-        for _, f in redis.xrange(keys.EVENTS)
+        for _, f in entries(redis, keys.EVENTS)
         if f["type"] == "comment.removed"
     ]
     assert [(e["comment_id"], e["state"]) for e in removed] == [(comment_id, "spam")]

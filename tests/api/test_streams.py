@@ -18,7 +18,7 @@ from services.api.state import REDIS
 from services.core.settings import Settings
 from services.store import keys
 from tests.api.test_live import next_event, publish
-from tests.helpers import Client, eventually, served, token, valid_submission
+from tests.helpers import Client, entries, eventually, served, token, valid_submission
 
 DROPPED = 300
 STREAM_ROUTE = "/v1/articles/{article_id}/comments/stream"
@@ -52,7 +52,7 @@ def stream_answers() -> dict[str, float]:
 
 
 def requests_in_use(client: Client) -> int:
-    return len(client.app[REDIS].connection_pool._in_use_connections)  # type: ignore[attr-defined]
+    return len(client.app[REDIS].connection_pool._in_use_connections)
 
 
 async def post_comment(client: Client, n: int) -> int:
@@ -144,7 +144,7 @@ async def test_a_moderation_stream_resumes_after_its_last_event_id(
 ) -> None:
     moderator = token(redis, "moderator")
     first, second = await publish(client, settings, 1), await publish(client, settings, 2)
-    seen = [i for i, f in redis.xrange(keys.EVENTS) if f.get("comment_id") == first][-1]
+    seen = [i for i, f in entries(redis, keys.EVENTS) if f.get("comment_id") == first][-1]
     resumed = await client.get(
         "/v1/moderation/stream", headers={**moderator, "Last-Event-ID": seen}
     )

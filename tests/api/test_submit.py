@@ -14,7 +14,7 @@ from rq.serializers import JSONSerializer
 from services.core.settings import Settings
 from services.store import keys, queues
 from services.worker.context import configure
-from tests.helpers import Client, dump, valid_submission
+from tests.helpers import Client, dump, field, valid_submission
 
 URL = "/v1/articles/news-2026.city:council_1/comments"
 
@@ -45,7 +45,7 @@ async def test_a_valid_comment_is_accepted_stored_and_queued(client: Client, red
 
     # Queued in the same script, in a job for the comments accepted with it (just this one).
     job = Job.fetch(
-        record["job_id"], connection=Redis.from_url(_url(redis)), serializer=JSONSerializer
+        str(record["job_id"]), connection=Redis.from_url(_url(redis)), serializer=JSONSerializer
     )
     assert job.func_name == queues.MODERATE_BATCH
     assert job.args == [keys.moderation_batch(comment_id)]
@@ -86,7 +86,7 @@ async def test_no_raw_email_reaches_redis(client: Client, redis: Redis) -> None:
     # RQ compresses job data: look inside it too.
     comment_id = (await response.json())["id"]
     job = Job.fetch(
-        redis.hget(keys.comment(comment_id), "job_id"),
+        field(redis, keys.comment(comment_id), "job_id"),
         connection=Redis.from_url(_url(redis)),
         serializer=JSONSerializer,
     )

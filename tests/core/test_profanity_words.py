@@ -47,7 +47,7 @@ def _reference_censor(text: str) -> str:
     global _reference
     if _reference is None:
         _reference = reference()
-    return _reference.censor(text)
+    return str(_reference.censor(text))
 
 
 def assert_same(texts: list[str], workers: int = 1) -> None:

@@ -15,7 +15,7 @@ from redis import Redis
 
 from services.ops.supervisor import local_environment
 from tests.e2e.client import authed, comments_cli, final_status, request, wait_for
-from tests.helpers import dump
+from tests.helpers import dump, entries
 
 
 def test_no_address_survives_anywhere(service: Any) -> None:
@@ -73,7 +73,7 @@ def test_no_address_survives_anywhere(service: Any) -> None:
 
     redis = Redis.from_url(local_environment(data_dir)["REDIS_URL"], decode_responses=True)
     wait_for(lambda: redis.zcard("comments:state:pending") == 0, 10, "every verdict")
-    events = [fields for _, fields in redis.xrange("comments:events")]
+    events = [fields for _, fields in entries(redis, "comments:events")]
     assert {e["type"] for e in events} >= {"comment.published", "comment.held"}
     stored = json.dumps(dump(redis))
     logs = (Path(data_dir).parent / "up.log").read_text()

@@ -79,7 +79,7 @@ def _stuck(data_dir: Path, links: set[str]) -> list[dict[str, Any]] | str:
     for link in sorted(links)[:5]:
         record = redis.hgetall(keys.comment(link.rsplit("/", 1)[-1]))
         try:
-            job = Job.fetch(record.get("job_id", ""), connection=Redis.from_url(url),
+            job = Job.fetch(str(record.get("job_id", "")), connection=Redis.from_url(url),
                             serializer=JSONSerializer)  # fmt: skip
             record["job"] = f"{job.get_status()} since {job.started_at} on {job.worker_name}"
         except Exception as e:

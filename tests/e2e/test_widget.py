@@ -46,7 +46,7 @@ async def open_article(browser_context: Any, url: str, errors: list[str]) -> Any
 
     page = await browser_context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     await page.goto(url)
     await expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
     return page

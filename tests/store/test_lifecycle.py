@@ -12,7 +12,7 @@ from services.core.emails import email_hash, keyed_hash
 from services.core.settings import Settings
 from services.store import keys, lifecycle
 from tests.conftest import TEST_SECRET
-from tests.helpers import Client, dump, moderate_all, token, valid_submission
+from tests.helpers import Client, dump, entries, moderate_all, token, valid_submission
 
 LINKS = "https://a.example/1 https://b.example/2 https://c.example/3"
 ADA = {"name": "Ada Lovelace", "email": "ada@example.com", "url": "https://ada.example"}
@@ -76,7 +76,7 @@ async def test_erasing_an_address_leaves_no_trace_of_its_comments(
     assert (await (await client.get("/v1/articles/a2/comments/count")).json())["count"] == 0
     removed = [
         json.loads(f["data"])["comment_id"]
-        for _, f in redis.xrange(keys.article_events("a1"))
+        for _, f in entries(redis, keys.article_events("a1"))
         if f["type"] == "comment.removed"
     ]
     assert removed == [first]

@@ -9,6 +9,7 @@ tests/worker/test_webhook_records.py.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from importlib.resources import files
 
 import pytest
@@ -21,6 +22,7 @@ from services.store.batches import READ_BATCH, batch, read_batch_args, read_batc
 from services.store.lifecycle import UNTRAIN
 from services.store.stored_rules import StoredRules, parse_stored, replace_rules
 from services.store.webhook_records import DELIVERY_LOG, disable, record_attempt
+from tests.helpers import entries
 
 
 def test_every_script_is_package_data_beside_its_module() -> None:
@@ -65,7 +67,7 @@ def test_disable_announces_once_and_never_revives_a_deleted_subscription(redis: 
     record = redis.hgetall(keys.webhook("w1"))
     assert record["enabled"] == "0" and record["disabled_reason"] == "10 failures in a row"
     assert not disable(redis, "w1", "http://127.0.0.1:9/hook", "again")
-    [(_, event)] = redis.xrange(keys.EVENTS)
+    [(_, event)] = entries(redis, keys.EVENTS)
     assert event["type"] == "webhook.disabled" and event["webhook_id"] == "w1"
     assert json.loads(event["data"])["reason"] == "10 failures in a row"
     assert not disable(redis, "gone", "http://127.0.0.1:9/hook", "x")
@@ -73,9 +75,9 @@ def test_disable_announces_once_and_never_revives_a_deleted_subscription(redis: 
 
 
 @pytest.fixture
-async def async_redis(redis_url: str) -> AsyncRedis:
+async def async_redis(redis_url: str) -> AsyncIterator[AsyncRedis]:
     client = AsyncRedis.from_url(redis_url, decode_responses=True)
-    yield client  # type: ignore[misc]
+    yield client
     await client.aclose()
 
 
@@ -85,11 +87,11 @@ async def test_rules_replace_compares_and_sets_the_version(
     rules = Rules()
     first = StoredRules(rules, 1, "2026-01-01T00:00:00Z", "ann")
     assert await replace_rules(async_redis, 0, first, {"action": "rules", "version": 1}) is None
-    assert parse_stored(redis.get(keys.RULES), rules) == first
+    assert parse_stored(str(redis.get(keys.RULES)), rules) == first
     second = StoredRules(rules, 2, "2026-01-02T00:00:00Z", "bob")
     assert await replace_rules(async_redis, 0, second, {"action": "rules", "version": 2}) == 1
-    assert parse_stored(redis.get(keys.RULES), rules) == first  # the stale edit wrote nothing
-    assert [json.loads(e["data"])["version"] for _, e in redis.xrange(keys.AUDIT)] == [1]
+    assert parse_stored(str(redis.get(keys.RULES)), rules) == first  # the stale edit wrote nothing
+    assert [json.loads(e["data"])["version"] for _, e in entries(redis, keys.AUDIT)] == [1]
 
 
 def test_read_batch_closes_the_open_batch_and_names_what_it_read(redis: Redis) -> None:

@@ -4,6 +4,7 @@ applies with it."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from redis import Redis
 
@@ -17,6 +18,7 @@ from services.store.transitions import (
     transition_args,
     transition_keys,
 )
+from tests.helpers import entries
 
 RECORD = {
     "id": "01JCOMMENT0000000000000000",
@@ -35,7 +37,8 @@ PUBLISHED = {
 
 
 def stored(redis: Redis, state: State = State.PENDING, **fields: str) -> None:
-    redis.hset(keys.comment(RECORD["id"]), mapping={**RECORD, "state": state.value, **fields})
+    record: dict[Any, str] = {**RECORD, "state": state.value, **fields}  # hset wants any key type
+    redis.hset(keys.comment(RECORD["id"]), mapping=record)
     redis.zadd(keys.state_set(state), {RECORD["id"]: 1})
 
 
@@ -74,9 +77,9 @@ def test_publishes_and_counts(redis: Redis) -> None:
     assert redis.zscore(keys.state_set(State.PENDING), RECORD["id"]) is None
     assert redis.hgetall(keys.author(RECORD["email_hash"])) == {"published": "1"}
     assert redis.get(keys.article_version("a1")) == "1"
-    [(_, event)] = redis.xrange(keys.EVENTS)
+    [(_, event)] = entries(redis, keys.EVENTS)
     assert event["type"] == "comment.published" and event["comment_id"] == RECORD["id"]
-    [(_, public)] = redis.xrange(keys.article_events("a1"))
+    [(_, public)] = entries(redis, keys.article_events("a1"))
     assert public["type"] == "comment.published"
     assert 0 < redis.ttl(keys.article_events("a1")) <= 24 * 3600
 
@@ -108,7 +111,7 @@ def test_learns_and_unlearns(redis: Redis) -> None:
     assert run(redis, spam).applied
     assert redis.hgetall(keys.LEARNED_SPAM) == {"buy": "1", "now": "1"}
     assert redis.ttl(keys.known_spam(RECORD["fingerprint"])) > 29 * 24 * 3600
-    [(_, audit)] = redis.xrange(keys.AUDIT)
+    [(_, audit)] = entries(redis, keys.AUDIT)
     assert json.loads(audit["data"]) == {"action": "spam"}
     ham = transition(State.SPAM, State.PUBLISHED, learn_as="ham", tokens=("buy", "now"))
     assert run(redis, ham).applied
@@ -126,6 +129,6 @@ def test_removal_tells_readers_and_changes_the_version(redis: Redis) -> None:
     assert redis.zscore(keys.published("a1"), RECORD["id"]) is None
     assert redis.zscore(keys.state_set(State.REMOVED), RECORD["id"]) == 1_767_225_600_000
     assert redis.get(keys.article_version("a1")) == "2"
-    types = [e["type"] for _, e in redis.xrange(keys.article_events("a1"))]
+    types = [e["type"] for _, e in entries(redis, keys.article_events("a1"))]
     assert types == ["comment.published", "comment.removed"]
     assert redis.ttl(keys.article_events("a1")) == -1  # 0: the stream lives for ever

@@ -12,7 +12,7 @@ from redis import Redis
 from services.core.rules import Rules
 from services.core.settings import Settings
 from services.store import keys
-from tests.helpers import Client, moderate_all, valid_submission
+from tests.helpers import Client, entries, moderate_all, valid_submission
 
 DISGUISES = {
     "name\uff20example\uff0ecom": "n***@e***.com",  # full-width at sign and full stop
@@ -46,7 +46,7 @@ async def test_disguised_addresses_are_published_masked(
     assert published["content"] == "Write to any of us: " + ", ".join(DISGUISES.values()) + "."
     assert published["author"]["name"] == "Ann (a***@e***.com)"
     listed = await (await client.get("/v1/articles/a1/comments")).json()
-    events = [json.loads(fields["data"]) for _id, fields in redis.xrange(keys.EVENTS)]
+    events = [json.loads(fields["data"]) for _id, fields in entries(redis, keys.EVENTS)]
     for shown in (json.dumps(listed), json.dumps(events), published["content_html"]):
         for disguise in DISGUISES:
             assert json.dumps(disguise)[1:-1] not in shown

@@ -16,7 +16,7 @@ from services.core.settings import Settings
 from services.store import keys
 from services.worker.context import configure
 from services.worker.tasks import moderate
-from tests.helpers import Client, dump, moderate_all, valid_submission
+from tests.helpers import Client, dump, entries, moderate_all, valid_submission
 
 ARTICLE = "/v1/articles/a1/comments"
 
@@ -35,7 +35,7 @@ async def status_of(client: Client, comment_id: str) -> dict[str, Any]:
 def events(redis: Redis, kind: str = "comment.published") -> list[dict[str, Any]]:
     """The events of one kind on the stream, each checked against the event schema."""
     found = []
-    for _id, fields in redis.xrange(keys.EVENTS):
+    for _id, fields in entries(redis, keys.EVENTS):
         data = json.loads(fields["data"])
         validator("comment-event.schema.json").validate(data)
         assert (fields["type"], fields["comment_id"]) == (data["type"], data["comment_id"])

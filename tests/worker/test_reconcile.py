@@ -15,7 +15,7 @@ from rq.serializers import JSONSerializer
 from services.core.settings import Settings
 from services.store import keys, queues
 from services.worker.reconcile import reconcile
-from tests.helpers import Client, moderate_all, valid_submission
+from tests.helpers import Client, field, moderate_all, valid_submission
 
 
 async def pending(client: Client) -> str:
@@ -41,7 +41,7 @@ async def test_a_lost_job_is_enqueued_again_and_the_comment_decided(
 ) -> None:
     comment_id = await pending(client)
     connection = Redis.from_url(settings.redis_url)
-    Job.fetch(redis.hget(keys.comment(comment_id), "job_id"), connection=connection).delete()
+    Job.fetch(field(redis, keys.comment(comment_id), "job_id"), connection=connection).delete()
     assert Queue(queues.MODERATION, connection=connection).count == 0
     assert run(redis, settings)["looked_at"] == 0  # not past the deadline yet
     age(redis, comment_id, settings.reconcile_after_s + 1)
@@ -56,7 +56,7 @@ async def test_a_job_gone_while_it_is_read_is_taken_for_lost(
     # A job that finishes is deleted at once: between reading it and reading its status, its
     # hash can lose the status (RQ then raises InvalidJobOperation, which stopped `comments up`).
     comment_id = await pending(client)
-    job_id = redis.hget(keys.comment(comment_id), "job_id")
+    job_id = field(redis, keys.comment(comment_id), "job_id")
     redis.lrem(f"rq:queue:{queues.MODERATION}", 0, job_id)  # taken by a worker
     redis.hdel(f"rq:job:{job_id}", "status")
     age(redis, comment_id, settings.reconcile_after_s + 1)
@@ -84,7 +84,7 @@ async def test_a_comment_that_keeps_failing_is_held_with_the_reason(
     for attempt in range(3):
         moderate_all(settings)  # a real worker runs the job, which fails
         job = Job.fetch(
-            redis.hget(keys.comment(comment_id), "job_id"),
+            field(redis, keys.comment(comment_id), "job_id"),
             connection=Redis.from_url(settings.redis_url),
             serializer=JSONSerializer,
         )

@@ -25,7 +25,7 @@ from services.store.records import INCREMENT, UPDATE, increment_args, update_arg
 from services.store.tokens import create
 from services.store.webhook_records import DELIVERY_LOG, disable, record_attempt
 from tests.e2e.client import authed, post
-from tests.helpers import deliver_all, moderate_all
+from tests.helpers import deliver_all, entries, moderate_all
 from tests.receiver import Receiver
 from tests.worker.test_webhooks import settings
 
@@ -109,7 +109,7 @@ def test_disable_announces_a_subscription_once_and_never_a_deleted_one(redis: Re
     record = redis.hgetall(keys.webhook("w1"))
     assert record["enabled"] == "0"
     assert record["disabled_reason"] == "10 deliveries failed in a row"
-    [(_, fields)] = redis.xrange(keys.EVENTS)
+    [(_, fields)] = entries(redis, keys.EVENTS)
     assert fields["type"] == "webhook.disabled" and fields["webhook_id"] == "w1"
     assert json.loads(fields["data"])["reason"] == "10 deliveries failed in a row"
 
