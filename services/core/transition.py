@@ -38,6 +38,8 @@ class Transition:
     first_decision: bool = False
     """Apply only if no moderator has decided the comment yet: of two moderators deciding
     at once, the second is refused instead of overriding the first."""
+    quiet: bool = False
+    """Emit no event (an imported archive: its comments are not news)."""
     article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S
     """The article's public event stream lives this long after the event this transition
     adds to it (the `article_events_ttl_s` setting; 0: for ever)."""
@@ -48,6 +50,8 @@ class Transition:
 
     def event(self) -> dict[str, Any] | None:
         """The event this transition emits: published, removed (published no longer), held."""
+        if self.quiet:
+            return None
         base = {
             "occurred_at": self.now_iso,
             "article_id": self.record["article_id"],

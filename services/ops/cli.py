@@ -12,7 +12,8 @@ from services.core.settings import SettingsError
 from services.ops.commands import (
     erase_person,
     eval_labeled,
-    export_article,
+    export_comments,
+    import_comments,
     purge_old,
     reconcile_once,
     serve_api,
@@ -26,7 +27,8 @@ from services.ops.commands import (
 DESCRIPTION = "The `comments` command: one entry point for every process of the service."
 
 SUBCOMMANDS = (up, serve_api, serve_worker, reconcile_once, token_admin, status_report,
-               purge_old, erase_person, export_article, eval_labeled, train_prior)  # fmt: skip
+               purge_old, erase_person, export_comments, import_comments, eval_labeled,
+               train_prior)  # fmt: skip
 
 
 def parser() -> argparse.ArgumentParser:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -14,6 +15,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from services.core.settings import Settings
 from services.ops import status
 from services.store import lifecycle
+
+DEFAULT_SITE = "default"
 
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,20 +50,35 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                   f"now withdrawn from {len(erased.articles)} articles) and "
                   f"{erased.events} stream entries")  # fmt: skip
         else:
-            if args.output:
-                with args.output.open("w", encoding="utf-8") as out:
-                    count = _export(redis, args.article, out)
-                print(f"exported {count} comments to {args.output}", file=sys.stderr)
-            else:
-                _export(redis, args.article, sys.stdout)
+            return _export_command(args, redis, settings)
     finally:
         redis.close()
     return 0
 
 
-def _export(redis: Redis, article_id: str, out: TextIO) -> int:
+def _export_command(args: argparse.Namespace, redis: Redis, settings: Settings) -> int:
+    if args.site is not None and args.site != DEFAULT_SITE:
+        print(f"comments export: no site {args.site!r}: this deployment has one site, "
+              f"{DEFAULT_SITE!r}", file=sys.stderr)  # fmt: skip
+        return 2
+    if args.article is not None:
+        comments = lifecycle.export_article(redis, args.article)
+    elif args.email is not None:
+        comments = lifecycle.export_person(redis, settings.secret, args.email)
+    else:
+        comments = lifecycle.export_all(redis)
+    if args.output:
+        with args.output.open("w", encoding="utf-8") as out:
+            count = _export(comments, out)
+        print(f"exported {count} comments to {args.output}", file=sys.stderr)
+    else:
+        _export(comments, sys.stdout)
+    return 0
+
+
+def _export(comments: Iterable[dict[str, Any]], out: TextIO) -> int:
     count = 0
-    for comment in lifecycle.export_article(redis, article_id):
+    for comment in comments:
         out.write(json.dumps(comment, ensure_ascii=False) + "\n")
         count += 1
     return count

@@ -96,6 +96,12 @@ def author_comments(email_hash: str) -> str:
     return f"{PREFIX}author:{email_hash}:comments"
 
 
+def imported(source: str) -> str:
+    """Hash: for comments imported from `source` (`wxr`, `disqus`), the source's comment id ->
+    ours. What makes an import idempotent."""
+    return f"{PREFIX}imported:{source}"
+
+
 def ban(kind: str, hashed: str) -> str:
     """A ban on an author (`author`, by email hash) or a client address (`client`), as JSON,
     expiring with the ban."""

@@ -1,5 +1,5 @@
 """What happens to comments after their verdict: spam and rejected ones purged after a while,
-everything of one email address erased on request, an article's published comments exported.
+everything of one email address erased or exported on request, comments exported.
 
 Each comment is removed in one transaction, watched so that a worker or a moderator deciding
 it at the same moment makes the transaction retry rather than leave half a comment behind.
@@ -124,6 +124,42 @@ def export_article(redis: Redis, article_id: str) -> Iterator[dict[str, Any]]:
             if record["state"] == State.PUBLISHED:
                 yield public_view(record)
         start += BATCH
+
+
+PERSON_FIELDS = [
+    "id", "article_id", "parent_id", "state", "author_name", "author_url", "email_masked",
+    "content", "created_at", "decided_at", "published_at", "published_content",
+]  # fmt: skip
+
+
+def export_person(redis: Redis, secret: bytes, address: str) -> Iterator[dict[str, Any]]:
+    """Every comment sent with `address`, oldest first, with its state and dates: what the
+    service keeps about that person (it keeps no address, only its keyed hash and a mask)."""
+    ids: set[str] = set()
+    for hashed in email_hashes(secret, address):
+        ids.update(redis.smembers(keys.author_comments(hashed)))  # type: ignore[arg-type]
+    for chunk in _chunks(sorted(ids), BATCH):
+        pipe = redis.pipeline(transaction=False)
+        for comment_id in chunk:
+            pipe.hmget(keys.comment(comment_id), PERSON_FIELDS)
+        for row in pipe.execute():
+            record = dict(zip(PERSON_FIELDS, row, strict=True))
+            if record["id"]:
+                yield {k: v for k, v in record.items() if v not in (None, "")}
+
+
+def export_all(redis: Redis) -> Iterator[dict[str, Any]]:
+    """Every comment record as stored, in every state (a backup or a move): records hold no
+    email address, only its keyed hash and a mask."""
+    for chunk in _chunks(
+        list(redis.scan_iter(match=keys.comment("*"), count=BATCH, _type="HASH")), BATCH
+    ):
+        pipe = redis.pipeline(transaction=False)
+        for key in chunk:
+            pipe.hgetall(key)
+        for record in pipe.execute():
+            if record.get("id"):
+                yield {k: v for k, v in record.items() if k not in ("job_id", "request_id")}
 
 
 def _remove_comment(redis: Redis, comment_id: str, *, withdraw: int | None) -> tuple[bool, str]:
