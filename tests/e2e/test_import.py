@@ -46,6 +46,12 @@ def test_a_wordpress_export_is_imported_once_with_its_threads_and_decisions(serv
     )
     assert "zoe@example.org" not in person.stdout and only["email_masked"] == "z***@e***.org"
 
+    everything = comments_cli(data_dir, "export", "--site", "default")
+    records = [json.loads(line) for line in everything.stdout.splitlines()]
+    assert sorted(r["state"] for r in records) == ["held", "published", "published", "spam"]
+    assert "@example.org" not in everything.stdout  # the addresses masked, none in clear
+    assert comments_cli(data_dir, "export", "--site", "elsewhere").returncode == 2
+
 
 def test_a_disqus_export_keeps_replies_that_come_before_their_parent(service: Any) -> None:
     base, _process, data_dir = service
