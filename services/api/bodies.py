@@ -13,7 +13,7 @@ from services.core.errors import (
     RequestTimeout,
     UnsupportedMediaType,
 )
-from services.core.schemas import field_errors, validator
+from services.core.schemas import errors_in
 from services.core.submission import decode_json
 
 
@@ -61,7 +61,7 @@ async def json_body(request: web.Request, schema: str) -> dict[str, Any]:
     """The request's JSON document, valid against `schema` (422 naming every failing field)."""
     check_media_type(request, "application/json")
     document = decode_json(await read_body(request, MAX_DOCUMENT_BYTES))
-    if errors := field_errors(validator(schema).iter_errors(document)):
+    if errors := errors_in(schema, document):
         raise InvalidRequest(f"The request has {len(errors)} invalid field(s).", errors=errors)
     assert isinstance(document, dict)
     return document

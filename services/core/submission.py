@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 
 from services.core.errors import FieldError, InvalidSubmission, MalformedBody
 from services.core.names import normalize_name
-from services.core.schemas import field_errors, validator
+from services.core.schemas import errors_in
 
 SCHEMA = "comment-submission.schema.json"
 
@@ -103,7 +103,7 @@ def parse(document: Any) -> Submission:
     """Trim every string, validate against the schema, and name every failing field at once."""
     document = _trimmed(document)
     _check_strings(document)
-    errors = field_errors(validator(SCHEMA).iter_errors(document))
+    errors = errors_in(SCHEMA, document)
     if errors:
         raise InvalidSubmission(
             f"The submission has {len(errors)} invalid field{'s' * (len(errors) != 1)}.",

@@ -10,7 +10,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.core.rules import Rules
-from services.core.schemas import field_errors, validator
+from services.core.schemas import errors_in
 from services.store import keys
 from services.store.scripts import source
 from services.store.transitions import AUDIT_MAXLEN
@@ -54,7 +54,7 @@ def parse_stored(raw: str | None, defaults: Rules) -> StoredRules:
 
 
 def rule_errors(document: Any) -> list[Any]:
-    return field_errors(validator(SCHEMA).iter_errors(document))
+    return errors_in(SCHEMA, document)
 
 
 async def replace_rules(
