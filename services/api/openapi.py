@@ -146,9 +146,6 @@ def _cacheable(response: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-ANY_OBJECT = {"type": "object"}
-
-
 @cache
 def document() -> dict[str, Any]:
     return {
@@ -313,7 +310,7 @@ def _moderation_paths() -> dict[str, Any]:
                 "moderationQueue",
                 "Comments in a state, oldest first, with the "
                 "verdict's reasons and the author's history.",
-                {"200": _json(ANY_OBJECT, "A page of the queue.")},
+                {"200": _json("moderation-queue.schema.json", "A page of the queue.")},
                 problems=(400,),
                 parameters=queue_params,
                 role="moderator",
@@ -323,7 +320,7 @@ def _moderation_paths() -> dict[str, Any]:
             "get": _op(
                 "moderationComment",
                 "One comment as a moderator sees it.",
-                {"200": _json(ANY_OBJECT, "The comment.")},
+                {"200": _json("moderation-comment.schema.json", "The comment.")},
                 problems=(404,),
                 parameters=(COMMENT,),
                 role="moderator",
@@ -335,7 +332,7 @@ def _moderation_paths() -> dict[str, Any]:
                 "Decide a comment: publish, reject, mark spam, take down. "
                 "Compare-and-set: of two decisions at once, one wins and the other "
                 "gets 409.",
-                {"200": _json(ANY_OBJECT, "The comment after it.")},
+                {"200": _json("moderation-comment.schema.json", "The comment after it.")},
                 problems=(404, 409),
                 parameters=(COMMENT,),
                 body="moderation-decision.schema.json",
@@ -346,7 +343,7 @@ def _moderation_paths() -> dict[str, Any]:
             "post": _op(
                 "decideMany",
                 "One decision on many comments, each on its own.",
-                {"200": _json(ANY_OBJECT, "What happened to each.")},
+                {"200": _json("moderation-bulk-result.schema.json", "What happened to each.")},
                 body="moderation-bulk-decision.schema.json",
                 role="moderator",
             )  # fmt: skip
@@ -355,7 +352,7 @@ def _moderation_paths() -> dict[str, Any]:
             "get": _op(
                 "audit",
                 "What moderators and admins did, newest first.",
-                {"200": _json(ANY_OBJECT, "A page of the audit log.")},
+                {"200": _json("moderation-audit.schema.json", "A page of the audit log.")},
                 problems=(400,),
                 parameters=(
                     LIMIT,
@@ -401,13 +398,13 @@ def _moderation_paths() -> dict[str, Any]:
             "get": _op(
                 "listBans",
                 "The bans in force.",
-                {"200": _json(ANY_OBJECT, "The bans.")},
+                {"200": _json("moderation-bans.schema.json", "The bans.")},
                 role="moderator",
             ),  # fmt: skip
             "post": _op(
                 "ban",
                 "Ban an author or a client address for a time.",
-                {"201": _json(ANY_OBJECT, "The ban.")},
+                {"201": _json("moderation-ban-record.schema.json", "The ban.")},
                 problems=(404,),
                 body="moderation-ban.schema.json",
                 role="moderator",
@@ -447,11 +444,12 @@ def _webhook_paths() -> dict[str, Any]:
     return {
         "/v1/webhooks": {
             "get": _op("listWebhooks", "The webhook subscriptions.",
-                       {"200": _json(ANY_OBJECT, "The subscriptions.")}, role="admin"),
+                       {"200": _json("webhook-list.schema.json", "The subscriptions.")},
+                       role="admin"),
             "post": _op(
                 "createWebhook",
                 "Subscribe a URL to events; the answer shows the signing secret, once.",
-                {"201": {**_json(ANY_OBJECT, "The subscription, with its secret."),
+                {"201": {**_json("webhook-view.schema.json", "The subscription, with its secret."),
                          "links": {op: {"operationId": op,
                                         "parameters": {"webhook_id": "$response.body#/id"}}
                                    for op in ("readWebhook", "testWebhook", "enableWebhook",
@@ -461,19 +459,20 @@ def _webhook_paths() -> dict[str, Any]:
             ),
         },
         "/v1/webhooks/{webhook_id}": {
-            "get": _op("readWebhook", one, {"200": _json(ANY_OBJECT, "The subscription.")},
+            "get": _op("readWebhook", one,
+                       {"200": _json("webhook-view.schema.json", "The subscription.")},
                        problems=(404,), parameters=(WEBHOOK,), role="admin"),
             "delete": _op("deleteWebhook", "Unsubscribe.", {"204": {"description": "Gone."}},
                           problems=(404,), parameters=(WEBHOOK,), role="admin"),
         },
         "/v1/webhooks/{webhook_id}/test": {
             "post": _op("testWebhook", "Queue a signed `webhook.test` delivery.",
-                        {"202": _json(ANY_OBJECT, "Queued, with the delivery id.")},
+                        {"202": _json("webhook-test.schema.json", "Queued, with the delivery id.")},
                         problems=(404,), parameters=(WEBHOOK,), role="admin"),
         },
         "/v1/webhooks/{webhook_id}/enable": {
             "post": _op("enableWebhook", "Re-enable a disabled subscription.",
-                        {"200": _json(ANY_OBJECT, "The subscription.")},
+                        {"200": _json("webhook-view.schema.json", "The subscription.")},
                         problems=(404,), parameters=(WEBHOOK,), role="admin"),
         },
     }  # fmt: skip
@@ -543,7 +542,11 @@ def _service_paths() -> dict[str, Any]:
             }
         },
         "/openapi.json": {
-            "get": _op("openapi", "This document.", {"200": _json(ANY_OBJECT, "OpenAPI 3.1")})
+            "get": _op(
+                "openapi",
+                "This document.",
+                {"200": _json({"type": "object", "required": ["openapi", "paths"]}, "OpenAPI 3.1")},
+            )
         },
     }
 
