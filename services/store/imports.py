@@ -78,11 +78,11 @@ class Importer:
         for comment in comments:
             self._one(comment)
             progress()
-        for replies in self._waiting.values():  # their parents never came
+        while self._waiting:  # their parents never came (or were refused): top-level
+            _, replies = self._waiting.popitem()
             for reply in replies:
                 self.summary.orphans += 1
                 self._store(reply, parent_id="")
-        self._waiting.clear()
 
     def _one(self, comment: Imported) -> None:
         if comment.state is None:
@@ -101,6 +101,17 @@ class Importer:
             self._store(comment, str(parent) if comment.parent_source_id else "")
 
     def _store(self, comment: Imported, parent_id: str) -> None:
+        """Store `comment`, then the replies that waited for it, theirs, and so on, in the
+        file's order (a loop, not recursion: a thread can be thousands deep)."""
+        todo = [(comment, parent_id)]
+        while todo:
+            comment, parent_id = todo.pop()
+            if stored := self._store_one(comment, parent_id):
+                replies = self._waiting.pop(comment.source_id, [])
+                todo += [(reply, stored) for reply in reversed(replies)]
+
+    def _store_one(self, comment: Imported, parent_id: str) -> str:
+        """Store one comment; return its id ('' when it is refused)."""
         try:
             submission = parse(
                 {"author": {"name": comment.name or "Anonymous", "email": comment.email,
@@ -110,7 +121,7 @@ class Importer:
         except Problem as e:
             fields = ", ".join(sorted({error.pointer for error in e.errors})) or e.detail
             self.summary.skipped[f"refused as a submission would be ({fields})"] += 1
-            return
+            return ""
         assert comment.state is not None
         created = comment.created_at
         comment_id = str(ULID.from_datetime(created))
@@ -134,8 +145,7 @@ class Importer:
             self.summary.imported[State.PENDING.value] += 1
         else:
             self._decide(record, comment.state)
-        for reply in self._waiting.pop(comment.source_id, []):
-            self._store(reply, comment_id)
+        return comment_id
 
     def _decide(self, record: dict[str, str], state: State) -> None:
         """The source's decision, applied as a moderator's would be: the comment published
