@@ -12,12 +12,12 @@ from services.api.bodies import json_body
 from services.api.comments import article_id_of
 from services.api.state import REDIS, SETTINGS
 from services.core.access import Role
-from services.core.articles import Article
+from services.core.article_settings import Article
 from services.core.comment import now_iso
 from services.core.errors import NotFound
 from services.core.rules import Rules
 from services.store import keys
-from services.store.articles import put_article, read_article
+from services.store.stored_articles import put_article, read_article
 from services.store.stored_rules import parse_stored
 
 

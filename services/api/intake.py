@@ -24,8 +24,8 @@ from services.core.ids import id_time_ms, new_comment_id
 from services.core.settings import Settings
 from services.core.submission import Submission
 from services.store import keys
-from services.store.articles import ensure_open
 from services.store.buffered_jobs import recorder
+from services.store.stored_articles import ensure_open
 from services.store.writer import BatchWriter, Guard, Limit, Unique
 
 

@@ -17,7 +17,7 @@ from services.core.access import Role
 from services.core.comment import now_iso
 from services.core.errors import FieldError, InvalidRequest, NotFound
 from services.store import keys
-from services.store.articles import trust, trusted, untrust
+from services.store.stored_articles import trust, trusted, untrust
 
 AUTHOR_HASH = re.compile(r"^[0-9a-f]{64}$")
 

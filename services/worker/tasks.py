@@ -19,7 +19,7 @@ from typing import Any
 import structlog
 
 from services.core import logs
-from services.core.articles import premoderation_of
+from services.core.article_settings import premoderation_of
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
 from services.core.ids import id_time_ms

@@ -9,13 +9,13 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.core.articles import Article, CommentsClosed
+from services.core.article_settings import Article, CommentsClosed
 from services.core.comment import now_iso
 from services.store import keys
 from services.store.scripts import source
 from services.store.transitions import AUDIT_MAXLEN
 
-PUT = source("articles_put.lua")
+PUT = source("stored_articles_put.lua")
 
 
 @dataclass(frozen=True)
