@@ -8,9 +8,12 @@ from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
 from services.core.article_settings import Article, CommentStatus
+from services.core.emails import email_hash
 from services.core.rules import Premoderation
 from services.store import keys
+from services.store.lifecycle import erase_email
 from services.store.stored_articles import put_article
+from tests.conftest import TEST_SECRET
 
 
 async def test_a_put_stores_the_record_and_audits_only_a_change_of_settings(
@@ -54,3 +57,10 @@ async def test_the_first_comment_of_an_unknown_article_is_not_a_settings_change(
         await client.aclose()
     assert (stored.created, stored.changed) == (False, False)
     assert redis.xlen(keys.AUDIT) == 0
+
+
+def test_erasing_an_address_forgets_that_its_author_was_trusted(redis: Redis) -> None:
+    hashed = email_hash(TEST_SECRET, "ada@example.com")
+    redis.hset(keys.TRUSTED, mapping={hashed: "{}", "b" * 64: "{}"})
+    erase_email(redis, TEST_SECRET, "ada@example.com", "root")
+    assert list(redis.hgetall(keys.TRUSTED)) == ["b" * 64]
