@@ -21,6 +21,7 @@ from services.api.feeds import Feeds
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
+from services.api.site_rules import SITE_RULES, SiteRules
 from services.api.state import (
     FEEDS,
     QUEUE,
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[request_ids, problems, preflight],
     )
     app[SETTINGS] = settings
+    app[SITE_RULES] = SiteRules()  # the rules' defaults for the intake (article closing)
     app.cleanup_ctx.append(_redis)
     app.on_response_prepare.append(allow_origin)
     streams.setup(app)

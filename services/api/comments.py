@@ -12,6 +12,7 @@ from services.api.bodies import read_body
 from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import COMMENT_ID, REQUEST_ID
+from services.api.site_rules import SITE_RULES
 from services.api.state import REDIS, SETTINGS, WRITER
 from services.api.stored import stored
 from services.core.access import Role
@@ -60,9 +61,10 @@ async def submit(request: web.Request) -> web.Response:
         token_name=identity.name if identity else "",
         request_id=request[REQUEST_ID],
     )
+    rules = await app[SITE_RULES].get(app[REDIS], settings.rules)
     accepted = await accept(
         app[REDIS], app[WRITER], settings, article_id, submission, submitter,
-        idempotency,
+        idempotency, rules.close_after_days,
     )  # fmt: skip
     request[COMMENT_ID] = accepted.comment_id  # in the request's access log line
     headers = {"Location": accepted.body["links"]["self"]}

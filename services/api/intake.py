@@ -25,6 +25,7 @@ from services.core.settings import Settings
 from services.core.submission import Submission
 from services.store import keys
 from services.store.buffered_jobs import recorder
+from services.store.stored_articles import ensure_open
 from services.store.writer import BatchWriter, Guard, Limit, Unique
 
 
@@ -62,8 +63,11 @@ async def accept(
     submission: Submission,
     submitter: Submitter,
     idempotency: Idempotency | None = None,
+    close_after_days: int | None = None,
 ) -> Accepted:
-    """Store the comment and queue its moderation; answer once both have committed."""
+    """Store the comment and queue its moderation; answer once both have committed.
+    `close_after_days` is the rules' default, for an article that sets none of its own."""
+    await ensure_open(redis, article_id, close_after_days)  # refused before any write
     if submission.parent_id:
         await _check_parent(redis, article_id, submission.parent_id)
     comment_id = new_comment_id()
@@ -81,6 +85,8 @@ async def accept(
     pipe.hset(keys.comment(comment_id), mapping=record)  # type: ignore[arg-type]
     pipe.zadd(keys.state_set(State.PENDING), {comment_id: id_time_ms(comment_id)})
     pipe.sadd(keys.author_comments(record["email_hash"]), comment_id)
+    # An article the service never heard of becomes a record with the defaults.
+    pipe.hsetnx(keys.article(article_id), "created_at", record["created_at"])
     guards: list[Guard] = []
     if idempotency:
         # First: a repeated request is answered as before, whatever the limits say now.

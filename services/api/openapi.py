@@ -15,7 +15,8 @@ PROBLEM = "application/problem+json"
 PROBLEMS = {
     400: "Malformed JSON, form or query, or text that is not valid UTF-8.",
     401: "No token, or one that is not valid or was revoked.",
-    403: "The token's role may not do this.",
+    403: "The token's role may not do this; or, for a comment, the article's comments are "
+    "closed (type /problems/comments-closed).",
     404: "No such resource.",
     409: "A conflict: a duplicate comment, a reply to a comment that is not published on the "
     "article, a decision on a comment decided meanwhile, or rules changed meanwhile.",
@@ -148,6 +149,9 @@ def _cacheable(response: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def document() -> dict[str, Any]:
+    # Imported here: that module builds its operations with this one's helpers.
+    from services.api.openapi_articles import article_paths
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -159,6 +163,7 @@ def document() -> dict[str, Any]:
         "paths": {
             **_public_paths(),
             **_moderation_paths(),
+            **article_paths(),  # articles, trusted commenters (issue 15)
             **_webhook_paths(),
             **_service_paths(),
         },
@@ -192,7 +197,7 @@ def _public_paths() -> dict[str, Any]:
                 },
             }
         },
-        problems=(400, 404, 409, 413, 415, 422, 429),
+        problems=(400, 403, 404, 409, 413, 415, 422, 429),  # 403: comments closed
         parameters=(ARTICLE,),
     )
     submit["requestBody"] = {

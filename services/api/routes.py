@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from services.api import (
+    article_records,
     articles,
     bans,
     comments,
@@ -10,6 +11,7 @@ from services.api import (
     live,
     openapi,
     pages,
+    trusted,
 )
 from services.api import http_metrics as metrics
 from services.api import moderation_handlers as moderation
@@ -36,6 +38,14 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/v1/moderation/bans", bans.list_all)
     router.add_post("/v1/moderation/bans", bans.create)
     router.add_delete("/v1/moderation/bans/{scope}/{hash}", bans.delete)
+
+    # Articles as records, trusted commenters (issue 15, h15-articles).
+    router.add_get("/v1/articles/{article_id}", article_records.read)
+    router.add_put("/v1/articles/{article_id}", article_records.put)
+    router.add_get("/v1/moderation/trusted", trusted.list_all)
+    router.add_put("/v1/moderation/trusted/{author_hash}", trusted.put)
+    router.add_delete("/v1/moderation/trusted/{author_hash}", trusted.delete)
+    router.add_post("/v1/moderation/comments/{comment_id}/trust", trusted.trust_comment_author)
 
     router.add_get("/v1/webhooks", webhooks.list_all)
     router.add_post("/v1/webhooks", webhooks.create)

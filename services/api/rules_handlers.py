@@ -6,6 +6,7 @@ from aiohttp import web
 
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
+from services.api.site_rules import SITE_RULES
 from services.api.state import REDIS, SETTINGS
 from services.core.access import Role
 from services.core.comment import now_iso
@@ -38,6 +39,7 @@ async def replace(request: web.Request) -> web.Response:
         "rules": body["rules"],
     }
     result = await replace_rules(request.app[REDIS], body["version"], stored, audit)
+    request.app[SITE_RULES].forget()  # this process's intake sees the change at once
     if result is not None:
         raise StateConflict(
             f"The rules changed meanwhile: version {result} is in force, not {body['version']}."

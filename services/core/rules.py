@@ -24,6 +24,17 @@ class ProfanityPolicy(StrEnum):
     REJECT = "reject"
 
 
+class Premoderation(StrEnum):
+    """Which comments wait for a moderator whatever the checks say (articles and rules)."""
+
+    NONE = "none"
+    """None: the verdict decides (the default)."""
+    FIRST_TIME = "first-time"
+    """An author with no published comment yet (WordPress's "comment author must have a
+    previously approved comment")."""
+    ALL = "all"
+
+
 class SlurPolicy(StrEnum):
     HOLD = "hold"
     """Hold for a moderator (the default)."""
@@ -94,6 +105,14 @@ class Rules:
     duplicate_min_chars: int = 30
     """Shorter texts are not counted for `duplicate_spread`: many people write "Great article!"."""
 
+    # Articles (h15-articles): the site-wide defaults an article's own settings override.
+    premoderation: Premoderation = Premoderation.NONE
+    """Which comments are held for a moderator whatever the checks say: none, first-time
+    authors, or all."""
+
+    close_after_days: int | None = None
+    """Comments close this many days after an article's `published_at` (None: never)."""
+
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
@@ -116,4 +135,8 @@ class Rules:
             values["profanity_policy"] = ProfanityPolicy(values["profanity_policy"])
         if "slur_policy" in values:
             values["slur_policy"] = SlurPolicy(values["slur_policy"])
+        if "premoderation" in values:
+            values["premoderation"] = Premoderation(values["premoderation"])
+        if values.get("close_after_days") is not None:
+            values["close_after_days"] = int(values["close_after_days"])  # JSON may say 30.0
         return cls(**values)

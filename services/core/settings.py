@@ -219,6 +219,8 @@ def _parse(name: str, raw: str, kind: Any, default: Any) -> Any:
             return raw.lower() in {"on", "true", "1", "yes"}
         if kind == "int":
             return int(raw)
+        if kind == "int | None":  # `never` (or empty) for no limit
+            return None if raw.strip().lower() in {"", "never", "none"} else int(raw)
         if kind == "float":
             return float(raw)
         if kind == "Limit":

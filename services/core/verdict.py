@@ -44,6 +44,7 @@ def decide(
     learned: Learned = NOTHING_LEARNED,
     reputation: Reputation | None = None,
     audit: bool = False,
+    trusted: bool = False,
 ) -> Verdict:
     """Spam beats rejection beats holding beats publishing.
 
@@ -51,7 +52,9 @@ def decide(
     has learned) and moved by the author's reputation. It marks spam only at near-certainty
     (`rules.spam_score`); short of it, it holds for a person to look, and the hold threshold
     is lower while the filter knows little. `audit` holds a verdict that would publish or
-    mark spam on the score alone, so moderators see a sample of them.
+    mark spam on the score alone, so moderators see a sample of them. For a `trusted`
+    commenter the score neither holds nor marks spam and no audit sample is drawn: only the
+    checks' own actions (a ban, a disallowed word, a rule's hold) count.
     """
     signals = list(signals)
     checks_score = noisy_or(s.score for s in signals if s.action == Action.SCORE)
@@ -72,15 +75,20 @@ def decide(
         or not learned.weight
         or checks_score >= rules.spam_score
     )
-    if Action.SPAM in actions or sure:
+    scored = not trusted  # a moderator vouched for the author (services/core/premoderation.py)
+    if Action.SPAM in actions or (sure and scored):
         state = State.SPAM
     elif Action.REJECT in actions:
         state = State.REJECTED
-    elif Action.HOLD in actions or score >= hold_at:
+    elif Action.HOLD in actions or (score >= hold_at and scored):
         state = State.HELD
     else:
         state = State.PUBLISHED
-    if audit and (state == State.PUBLISHED or (state == State.SPAM and Action.SPAM not in actions)):
+    if (
+        audit
+        and scored
+        and (state == State.PUBLISHED or (state == State.SPAM and Action.SPAM not in actions))
+    ):
         signals.append(
             Signal(
                 "audit", Action.HOLD, 0.0, f"picked at random for a moderator to check ({state})"

@@ -144,3 +144,16 @@ def webhook(webhook_id: str) -> str:
 def webhook_deliveries(webhook_id: str) -> str:
     """List: the subscription's last delivery attempts, newest first, as JSON."""
     return f"{PREFIX}webhook:{webhook_id}:deliveries"
+
+
+# Articles (h15-articles): article records and trusted commenters.
+
+
+def article(article_id: str) -> str:
+    """Hash: an article's record (title, url, published_at, language, comment settings,
+    created_at), made by its first PUT or its first comment."""
+    return f"{PREFIX}article:{article_id}:record"
+
+
+TRUSTED = f"{PREFIX}trusted"
+"""Hash: email hash of a trusted commenter -> who trusted them, when and why, as JSON."""

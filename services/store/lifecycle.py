@@ -62,7 +62,7 @@ def erase_email(
     """Remove every comment sent with `address` and everything kept under its hash: the
     comments (withdrawn from their articles, with `comment.removed` events), the events that
     carried them, what the filter learned from them, the author's counts, limits, duplicate
-    marks and bans. An audit entry records the erasure, without the address or its hash."""
+    marks, bans and trust. An audit entry records the erasure, without the address or its hash."""
     erasure = Erasure()
     for hashed in email_hashes(secret, address):
         _erase_author(redis, hashed, erasure, article_events_ttl_s)
@@ -92,6 +92,7 @@ def _erase_author(redis: Redis, hashed: str, erasure: Erasure, article_events_tt
                    keys.ban("author", hashed)]  # fmt: skip
     author_keys += list(redis.scan_iter(match=keys.duplicate("*", hashed, "*"), count=1000))
     redis.delete(*author_keys)
+    redis.hdel(keys.TRUSTED, hashed)  # a moderator's trust names the hash too (issue 15)
 
 
 def purge(redis: Redis, older_than_days: int, now: float | None = None) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 
 from services.core import logs
+from services.core.article_settings import premoderation_of
 from services.core.checks.signal import Action, Signal
 from services.core.comment import State, now_iso
 from services.core.ids import id_time_ms
@@ -32,6 +33,7 @@ from services.core.moderation import (
     spread_bands,
     spread_signal,
 )
+from services.core.premoderation import premoderation_signals
 from services.core.rules import Rules
 from services.core.transition import Transition
 from services.core.verdict import Verdict, audited, decide
@@ -120,8 +122,11 @@ class Pending:
         pipe.get(keys.ban("author", record["email_hash"]))
         pipe.get(keys.ban("client", record.get("client_hash") or "-"))
         pipe.exists(keys.known_spam(record["fingerprint"]))
+        # Pre-moderation and trust (services/core/premoderation.py).
+        pipe.hget(keys.article(record["article_id"]), "premoderation")
+        pipe.hget(keys.TRUSTED, record["email_hash"])
         names = ["spam_counts", "ham_counts", "totals", "history", "author_ban", "client_ban",
-                 "known_spam"]  # fmt: skip
+                 "known_spam", "premoderation", "trusted"]  # fmt: skip
         if self.spreads:
             band_keys = [keys.near_dup(band) for band in self.bands]
             member = f"{record['article_id']}|{record['email_hash']}"
@@ -151,6 +156,10 @@ class Pending:
             pairs, authors = found["spread"]
             if spread := spread_signal(int(pairs), int(authors), signals, rules):
                 signals.append(spread)
+        history = Reputation.from_counts(found["history"])
+        mode = premoderation_of(found["premoderation"], rules)
+        trusted = bool(found["trusted"])
+        signals += premoderation_signals(mode, history, trusted, bool(found["premoderation"]))
         learned = score(
             self.tokens,
             [int(c or 0) for c in found["spam_counts"]],
@@ -163,8 +172,9 @@ class Pending:
             signals,
             rules,
             learned,
-            Reputation.from_counts(found["history"]),
+            history,
             audited(self.comment_id, rules.audit_rate),
+            trusted=trusted,
         )
         published: dict[str, str] = {}
         if verdict.state == State.PUBLISHED:
