@@ -13,6 +13,7 @@ from redis import Redis
 
 from services.api.app import create_app
 from services.core.rules import Rules
+from services.core.schemas import validator
 from services.core.settings import Limit, Settings
 from services.store import keys
 from tests.helpers import ServiceTestServer, moderate_all, token, valid_submission
@@ -72,7 +73,9 @@ async def test_three_readers_withdraw_a_comment(
     for reader, reason in enumerate(["abuse", "abuse", "spam"], start=1):
         response = await report(api, comment_id, reader, reason)
         assert response.status == 202
-        answers.append((await response.json())["status"])
+        accepted = await response.json()
+        assert not list(validator("report-accepted.schema.json").iter_errors(accepted))
+        answers.append(accepted["status"])
     assert answers == ["published", "published", "held"]
     ids, new_etag = await listed(api)
     assert ids == [] and new_etag != etag
@@ -88,6 +91,9 @@ async def test_three_readers_withdraw_a_comment(
     audit = [json.loads(f["data"]) for _, f in redis.xrange(keys.AUDIT)]
     assert audit[-1]["action"] == "withdraw" and audit[-1]["actor"] == "readers"
     assert "@" not in json.dumps(events(redis))
+    assert not [
+        e for e in events(redis) if list(validator("comment-event.schema.json").iter_errors(e))
+    ]
 
 
 async def test_one_report_per_client_and_only_on_published_comments(
@@ -149,6 +155,7 @@ async def test_the_reported_queue_is_ordered_by_count_with_reasons_and_notes(
     assert (await api.get("/v1/moderation/queue?state=reported")).status == 401
     response = await api.get("/v1/moderation/queue?state=reported", headers=moderator)
     body = await response.json()
+    assert not list(validator("report-queue.schema.json").iter_errors(body))
     assert [item["id"] for item in body["items"]] == [twice, once]
     top = body["items"][0]["reports"]
     assert top["count"] == 2 and top["reasons"] == {"spam": 2}
