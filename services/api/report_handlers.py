@@ -39,8 +39,6 @@ async def report(request: web.Request) -> web.Response:
     settings, redis = app[SETTINGS], app[REDIS]
     body = await json_body(request, "report-submission.schema.json")
     record = await stored(request, keys.comment, request.match_info["comment_id"], "comment")
-    if record["state"] != State.PUBLISHED:
-        raise _not_reportable(record["state"])
     address = client_address(request, settings.trusted_proxies)
     client = keyed_hash(settings.secret, f"client:{address}")
     await _within_limit(request, client)

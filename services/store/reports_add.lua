@@ -13,12 +13,13 @@ local state, article_id, decided_by, dismissed = unpack(redis.call(
 if not state then
   return cjson.encode({status = 'missing'})
 end
-if state ~= 'published' then
-  return cjson.encode({status = 'not-published', state = state})
-end
+-- A repeat first: a reader whose report withdrew the comment hears that it was theirs.
 if redis.call('HEXISTS', reporters, a.client) == 1
     or redis.call('SISMEMBER', closed, a.client) == 1 then
   return cjson.encode({status = 'repeat', state = state})
+end
+if state ~= 'published' then
+  return cjson.encode({status = 'not-published', state = state})
 end
 local weight = tonumber(redis.call('GET', weight_key) or '1')
 redis.call('HSET', reporters, a.client, weight)

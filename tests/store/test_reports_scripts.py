@@ -104,3 +104,11 @@ def test_closing_upheld_reports_keeps_the_weights(redis: Redis) -> None:
     assert redis.get(keys.reporter_weight("c1")) is None
     assert "reports_dismissed_at" not in redis.hgetall(keys.comment(ID))
     assert not redis.exists(keys.AUDIT)
+
+
+def test_a_reader_whose_report_counted_hears_it_was_theirs(redis: Redis) -> None:
+    comment(redis)
+    add(redis, "c1")
+    redis.hset(keys.comment(ID), "state", "held")  # withdrawn meanwhile
+    assert add(redis, "c1")["status"] == "repeat"
+    assert add(redis, "c2")["status"] == "not-published"
