@@ -22,7 +22,7 @@ from services.core.access import Role
 from services.core.comment import State, moderator_view
 from services.core.decisions import Decision, decision_transition
 from services.core.errors import FieldError, InvalidQuery, NotFound, StateConflict
-from services.core.reports import decision_refusal
+from services.core.report_policy import decision_refusal
 from services.core.schemas import schemas
 from services.store import keys
 from services.store.transitions import outcome, transition_args, transition_keys

@@ -23,7 +23,7 @@ from services.core.decisions import Decision
 from services.core.emails import keyed_hash
 from services.core.errors import FieldError, InvalidQuery, NotFound, TooManyRequests
 from services.core.masking import mask_emails
-from services.core.reports import AlreadyReported, NotReportable, withdrawal, withdraws
+from services.core.report_policy import AlreadyReported, NotReportable, withdrawal, withdraws
 from services.store import keys
 from services.store.reports import add_report, close_reports, open_reports, reported_page
 from services.store.stored_rules import parse_stored

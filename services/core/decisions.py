@@ -26,7 +26,7 @@ class Decision(StrEnum):
     """Take a published comment down (or one reader reports withdrew)."""
     DISMISS = "dismiss"
     """Readers' reports were unfounded: close them; a withdrawn comment is published again
-    (services/core/reports.py)."""
+    (services/core/report_policy.py)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ RULES: dict[Decision, Rule] = {
                         State.SPAM, "spam"),
     Decision.REJECT: Rule(frozenset({State.HELD, State.PUBLISHED, State.SPAM}), State.REJECTED, ""),
     Decision.REMOVE: Rule(frozenset({State.PUBLISHED}), State.REMOVED, ""),
-    # Only for comments with open reports (services/core/reports.py `decision_refusal`).
+    # Only for comments with open reports (services/core/report_policy.py `decision_refusal`).
     Decision.DISMISS: Rule(frozenset({State.HELD, State.PUBLISHED}), State.PUBLISHED, "ham"),
 }  # fmt: skip
 

@@ -95,8 +95,9 @@ class Rules:
     """Shorter texts are not counted for `duplicate_spread`: many people write "Great article!"."""
 
     reports_to_withdraw: int = 3
-    """Reader reports from this many distinct clients (each weighted, services/core/reports.py)
-    take a published comment out of public view, held until a moderator decides; 0: never."""
+    """Reader reports from this many distinct clients (each weighted:
+    services/core/report_policy.py) take a published comment out of public view, held until a
+    moderator decides; 0: never."""
 
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

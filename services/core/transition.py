@@ -42,7 +42,7 @@ class Transition:
     """The article's public event stream lives this long after the event this transition
     adds to it (the `article_events_ttl_s` setting; 0: for ever)."""
     withdrawal: dict[str, Any] | None = None
-    """Reader reports (services/core/reports.py) that take a published comment out of public
+    """Reader reports (services/core/report_policy.py) that take a published comment out of public
     view: the event is `comment.withdrawn` with them; readers see `comment.removed`."""
 
     @property

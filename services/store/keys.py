@@ -160,7 +160,7 @@ def reporters(comment_id: str) -> str:
 
 def closed_reporters(comment_id: str) -> str:
     """Set of the client hashes whose reports on this comment a moderator closed: they may
-    not report it again (expires `reports.CLOSED_TTL_S` after the last closing)."""
+    not report it again (expires `report_policy.CLOSED_TTL_S` after the last closing)."""
     return f"{PREFIX}report:{comment_id}:closed"
 
 
@@ -171,5 +171,5 @@ def report_notes(comment_id: str) -> str:
 
 def reporter_weight(client_hash: str) -> str:
     """String: how much this client's reports weigh (default 1), lowered when a moderator
-    dismisses reports it made; expires `reports.WEIGHT_TTL_S` after the last dismissal."""
+    dismisses reports it made; expires `report_policy.WEIGHT_TTL_S` after the last dismissal."""
     return f"{PREFIX}reporter:{client_hash}"

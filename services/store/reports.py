@@ -1,7 +1,7 @@
 """Reader reports in Redis: one script records a report (`reports_add.lua`), one closes a
 comment's reports after a moderator's decision (`reports_close.lua`); the reported index is
 read for the moderators' queue. Key names are in services/store/keys.py; the policy (weights,
-how long things are kept) in services/core/reports.py."""
+how long things are kept) in services/core/report_policy.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.core import reports as policy
+from services.core import report_policy as policy
 from services.store import keys
 from services.store.scripts import source
 from services.store.transitions import AUDIT_MAXLEN, EVENTS_MAXLEN

@@ -7,7 +7,7 @@ import json
 
 from redis import Redis
 
-from services.core import reports as policy
+from services.core import report_policy as policy
 from services.store import keys
 from services.store.reports import ADD, CLOSE, add_args, add_keys, close_args, close_keys
 
