@@ -14,18 +14,21 @@ from aiohttp_sse import sse_response
 from services.api.auth import IDENTITY, Identity, requires
 from services.api.bodies import json_body
 from services.api.feeds import stream_id
+from services.api.report_handlers import after_decision, dismiss_published, reported_queue
 from services.api.state import FEEDS, REDIS, SETTINGS, TRANSITION
 from services.api.stored import stored
 from services.api.streams import STREAMS, relay
 from services.core.access import Role
 from services.core.comment import State, moderator_view
-from services.core.decisions import RULES, Decision, decision_transition
+from services.core.decisions import Decision, decision_transition
 from services.core.errors import FieldError, InvalidQuery, NotFound, StateConflict
+from services.core.report_policy import decision_refusal
 from services.core.schemas import schemas
 from services.store import keys
 from services.store.transitions import outcome, transition_args, transition_keys
 
 QUEUE_STATES = {State.HELD, State.SPAM, State.REJECTED, State.REMOVED, State.PENDING}
+"""And `reported` (services/api/report_handlers.py)."""
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 SCAN_BATCH, MAX_SCAN = 200, 5000
 """The queue reads ids in batches, and looks at most at MAX_SCAN ids for one page."""
@@ -36,6 +39,8 @@ CURSOR = re.compile(r"^(\d{1,15})-([0-9A-HJKMNP-TV-Z]{26})$")
 @requires(Role.MODERATOR)
 async def queue(request: web.Request) -> web.Response:
     """`GET /v1/moderation/queue?state=held&article_id=&reason=&limit=&cursor=`: oldest first."""
+    if request.query.get("state") == "reported":  # reader reports: most reported first
+        return await reported_queue(request, _limit(request))
     state, article_id, reason, limit, after = _queue_query(request)
     redis = request.app[REDIS]
     key = keys.state_set(state)
@@ -159,7 +164,6 @@ async def _apply(
     """Apply `decision` to the comment if it is still in the state the moderator saw (`seen`)
     or, without one, if no moderator has decided it yet."""
     state = State(record["state"])
-    rule = RULES[decision]
     if seen and seen != state:
         raise StateConflict(f"The comment is {state} now, not {seen}.")
     if not seen and record.get("decided_by"):
@@ -167,9 +171,10 @@ async def _apply(
             f"{record['decided_by']} already decided this comment ({record.get('decision')}); "
             f'send "from": "{state}" to decide it again.'
         )
-    if state not in rule.applies_to:
-        allowed = ", ".join(sorted(rule.applies_to))
-        raise StateConflict(f"The comment is {state}; {decision} applies to {allowed} comments.")
+    if refusal := decision_refusal(decision, record):  # the states it applies to, and reports
+        raise StateConflict(refusal)
+    if decision == Decision.DISMISS and state == State.PUBLISHED:
+        return await dismiss_published(request, record, reason)  # nothing to move
     identity: Identity = request[IDENTITY]
     transition = decision_transition(
         record, decision, identity.name, identity.role.value, reason, int(time.time() * 1000),
@@ -184,6 +189,7 @@ async def _apply(
     if not result.applied:
         by = f" by {result.decided_by}" if result.decided_by else ""
         raise StateConflict(f"The comment was decided meanwhile{by}: it is {result.found} now.")
+    await after_decision(request, record, decision)  # closes reader reports, if any
     return transition.new_state.value
 
 
@@ -226,7 +232,8 @@ def _queue_query(request: web.Request) -> tuple[State, str, str, int, tuple[int,
     query = request.query
     state_name = query.get("state", "held")
     if state_name not in QUEUE_STATES:
-        errors.append(FieldError("state", f"must be one of {', '.join(sorted(QUEUE_STATES))}"))
+        names = ", ".join(sorted([*QUEUE_STATES, "reported"]))
+        errors.append(FieldError("state", f"must be one of {names}"))
     article_id = query.get("article_id")
     if article_id is not None and not ARTICLE_ID.fullmatch(article_id):
         errors.append(FieldError("article_id", "must be an article id"))

@@ -19,11 +19,12 @@ PROBLEMS = {
     "closed (type /problems/comments-closed).",
     404: "No such resource.",
     409: "A conflict: a duplicate comment, a reply to a comment that is not published on the "
-    "article, a decision on a comment decided meanwhile, or rules changed meanwhile.",
+    "article, a decision on a comment decided meanwhile, or rules changed meanwhile; a "
+    "repeated report, or a report on a comment that is not published.",
     413: "The body is larger than the configured limit.",
     415: "Not JSON (or, for comments, a urlencoded form) in UTF-8.",
     422: "The document breaks its schema; `errors` names every failing field.",
-    429: "Too many comments from this author or client; see Retry-After.",
+    429: "Too many comments (or reports) from this author or client; see Retry-After.",
     503: "Unavailable for now (Redis does not answer, or too many streams are open).",
 }
 
@@ -166,6 +167,7 @@ def document() -> dict[str, Any]:
             **article_paths(),  # articles, trusted commenters (issue 15)
             **_webhook_paths(),
             **_service_paths(),
+            **_report_paths(),
         },
         "components": {
             "schemas": {
@@ -288,7 +290,12 @@ def _public_paths() -> dict[str, Any]:
 
 
 def _moderation_paths() -> dict[str, Any]:
-    states = {"enum": ["held", "spam", "rejected", "removed", "pending"], "default": "held"}
+    states = {
+        "enum": ["held", "spam", "rejected", "removed", "pending", "reported"],
+        "default": "held",
+        "description": "`reported`: comments with open reader reports, most reported first, "
+        "each with its `reports` (ReportedQueue); article_id and reason do not apply.",
+    }
     queue_params = (
         _query("state", states),
         _query("article_id", _ref("article-id.schema.json")),
@@ -315,7 +322,17 @@ def _moderation_paths() -> dict[str, Any]:
                 "moderationQueue",
                 "Comments in a state, oldest first, with the "
                 "verdict's reasons and the author's history.",
-                {"200": _json("moderation-queue.schema.json", "A page of the queue.")},
+                {
+                    "200": _json(
+                        {
+                            "anyOf": [
+                                _ref("moderation-queue.schema.json"),
+                                _ref("report-queue.schema.json"),
+                            ]
+                        },
+                        "A page of the queue (`state=reported`: a ReportedQueue).",
+                    )
+                },
                 problems=(400,),
                 parameters=queue_params,
                 role="moderator",
@@ -436,6 +453,26 @@ def _moderation_paths() -> dict[str, Any]:
                         "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                     },
                 ),
+            )  # fmt: skip
+        },
+    }
+
+
+def _report_paths() -> dict[str, Any]:
+    """Reader reports (issue 15): services/api/report_handlers.py."""
+    return {
+        "/v1/comments/{comment_id}/reports": {
+            "post": _op(
+                "reportComment",
+                "Report a published comment (open to readers: no token). One report per "
+                "client per comment; a repeat gets 409 `already-reported`, a comment that is "
+                "not published 409 `not-reportable`. Reports from `reports_to_withdraw` "
+                "distinct clients (a rule) withdraw the comment to held until a moderator "
+                "decides (`dismiss` or `remove`). Limited per client address (429).",
+                {"202": _json("report-accepted.schema.json", "The report is recorded.")},
+                problems=(404, 409, 429),
+                parameters=(COMMENT,),
+                body="report-submission.schema.json",
             )  # fmt: skip
         },
     }

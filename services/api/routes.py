@@ -15,6 +15,7 @@ from services.api import (
 )
 from services.api import http_metrics as metrics
 from services.api import moderation_handlers as moderation
+from services.api import report_handlers as reports
 from services.api import rules_handlers as rules
 from services.api import webhook_handlers as webhooks
 
@@ -53,6 +54,9 @@ def setup_routes(app: web.Application) -> None:
     router.add_delete("/v1/webhooks/{webhook_id}", webhooks.delete)
     router.add_post("/v1/webhooks/{webhook_id}/test", webhooks.test)
     router.add_post("/v1/webhooks/{webhook_id}/enable", webhooks.enable)
+
+    # Reader reports (issue 15): services/api/report_handlers.py.
+    router.add_post("/v1/comments/{comment_id}/reports", reports.report)
 
     router.add_get("/moderation", pages.moderation)
     router.add_get("/embed.js", pages.embed_js)

@@ -26,7 +26,10 @@ from services.store import jobs, keys, queues
 from services.store.buffered_jobs import recorder
 from services.store.records import UPDATE, update_args
 
-EVENT_TYPES = ["comment.published", "comment.removed", "comment.held", "webhook.disabled"]
+EVENT_TYPES = [
+    "comment.published", "comment.removed", "comment.held", "webhook.disabled",
+    "comment.reported", "comment.withdrawn",  # reader reports (issue 15)
+]  # fmt: skip
 SHOWN_DELIVERIES = 50
 
 

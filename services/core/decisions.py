@@ -23,7 +23,10 @@ class Decision(StrEnum):
     REJECT = "reject"
     """Not for publication (off-topic, abusive), though not spam."""
     REMOVE = "remove"
-    """Take a published comment down."""
+    """Take a published comment down (or one reader reports withdrew)."""
+    DISMISS = "dismiss"
+    """Readers' reports were unfounded: close them; a withdrawn comment is published again
+    (services/core/report_policy.py)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ RULES: dict[Decision, Rule] = {
                         State.SPAM, "spam"),
     Decision.REJECT: Rule(frozenset({State.HELD, State.PUBLISHED, State.SPAM}), State.REJECTED, ""),
     Decision.REMOVE: Rule(frozenset({State.PUBLISHED}), State.REMOVED, ""),
+    # Only for comments with open reports (services/core/report_policy.py `decision_refusal`).
+    Decision.DISMISS: Rule(frozenset({State.HELD, State.PUBLISHED}), State.PUBLISHED, "ham"),
 }  # fmt: skip
 
 

@@ -113,6 +113,11 @@ class Rules:
     close_after_days: int | None = None
     """Comments close this many days after an article's `published_at` (None: never)."""
 
+    reports_to_withdraw: int = 3
+    """Reader reports from this many distinct clients (each weighted:
+    services/core/report_policy.py) take a published comment out of public view, held until a
+    moderator decides; 0: never."""
+
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 

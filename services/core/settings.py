@@ -93,6 +93,10 @@ class Settings:
     (COMMENTS_TRUSTED_PROXIES, e.g. `10.0.0.0/8,127.0.0.1`). Without one, the client is the
     connection's address: a header anyone can send is not trusted."""
 
+    flood_report: Limit = Limit(10, 600)
+    """Most reader reports one client address may send per window; more get 429
+    (COMMENTS_FLOOD_REPORT, `count/seconds`)."""
+
     rate_limits: bool = True
     """`COMMENTS_RATE_LIMITS=off` turns the per-client and per-author limits off, for
     benchmarks; every other check still runs."""

@@ -43,6 +43,9 @@ class Transition:
     article_events_ttl_s: int = ARTICLE_EVENTS_TTL_S
     """The article's public event stream lives this long after the event this transition
     adds to it (the `article_events_ttl_s` setting; 0: for ever)."""
+    withdrawal: dict[str, Any] | None = None
+    """Reader reports (services/core/report_policy.py) that take a published comment out of public
+    view: the event is `comment.withdrawn` with them; readers see `comment.removed`."""
 
     @property
     def comment_id(self) -> str:
@@ -65,6 +68,9 @@ class Transition:
                 "published_at": self.now_iso,
             }
             return {"type": "comment.published", **base, "comment": public_view(published)}
+        if self.expected == State.PUBLISHED and self.withdrawal is not None:
+            return {"type": "comment.withdrawn", **base, "state": self.new_state.value,
+                    "reports": self.withdrawal}  # fmt: skip
         if self.expected == State.PUBLISHED:
             return {"type": "comment.removed", **base, "state": self.new_state.value}
         if self.new_state == State.HELD:
@@ -76,6 +82,8 @@ class Transition:
         event = self.event()
         if event is None or event["type"] == "comment.held":
             return None
-        if event["type"] == "comment.removed":
-            return {k: v for k, v in event.items() if k != "state"}
+        if event["type"] in {"comment.removed", "comment.withdrawn"}:
+            # Readers learn only that it left, not why (a withdrawal is a removal to them).
+            kept = {k: v for k, v in event.items() if k not in {"state", "reports"}}
+            return {**kept, "type": "comment.removed"}
         return event

@@ -157,3 +157,38 @@ def article(article_id: str) -> str:
 
 TRUSTED = f"{PREFIX}trusted"
 """Hash: email hash of a trusted commenter -> who trusted them, when and why, as JSON."""
+
+
+# Reader reports (issue 15): services/store/reports.py.
+
+REPORTED = f"{PREFIX}reported"
+"""Sorted set of the comments with open reader reports, scored by how many distinct clients
+reported them: the moderators' `reported` queue."""
+
+
+def reports(comment_id: str) -> str:
+    """Hash: a comment's open reports: `count` (distinct clients), `weight` (their weights
+    summed), `reason:<reason>` counts, `first_at`, `last_at`."""
+    return f"{PREFIX}report:{comment_id}"
+
+
+def reporters(comment_id: str) -> str:
+    """Hash: client hash -> the weight its open report on this comment counted with."""
+    return f"{PREFIX}report:{comment_id}:reporters"
+
+
+def closed_reporters(comment_id: str) -> str:
+    """Set of the client hashes whose reports on this comment a moderator closed: they may
+    not report it again (expires `report_policy.CLOSED_TTL_S` after the last closing)."""
+    return f"{PREFIX}report:{comment_id}:closed"
+
+
+def report_notes(comment_id: str) -> str:
+    """List: the notes readers added to their open reports, newest first, as JSON (capped)."""
+    return f"{PREFIX}report:{comment_id}:notes"
+
+
+def reporter_weight(client_hash: str) -> str:
+    """String: how much this client's reports weigh (default 1), lowered when a moderator
+    dismisses reports it made; expires `report_policy.WEIGHT_TTL_S` after the last dismissal."""
+    return f"{PREFIX}reporter:{client_hash}"

@@ -191,6 +191,10 @@ def _delete_commands(pipe: Any, record: dict[str, str], withdraw: int | None) ->
     for state in STATE_SETS:
         pipe.zrem(keys.state_set(state), comment_id)
     pipe.srem(keys.author_comments(record["email_hash"]), comment_id)
+    # Its reader reports go with it (services/store/reports.py).
+    pipe.zrem(keys.REPORTED, comment_id)
+    pipe.delete(keys.reports(comment_id), keys.reporters(comment_id),
+                keys.closed_reporters(comment_id), keys.report_notes(comment_id))  # fmt: skip
     if record["state"] != State.PENDING:
         pipe.hincrby(keys.author(record["email_hash"]), record["state"], -1)
     spread_member = f"{article_id}|{record['email_hash']}"

@@ -56,6 +56,8 @@ async def test_erasing_an_address_leaves_no_trace_of_its_comments(
         "/v1/moderation/bans", json={"scope": "author", "comment_id": held}, headers=moderator
     )
     assert banned.status == 201
+    reported = await client.post(f"/v1/comments/{first}/reports", json={"reason": "other"})
+    assert reported.status == 202
     etag = (await client.get("/v1/articles/a1/comments")).headers["ETag"]
     hashed = email_hash(TEST_SECRET, ADA["email"])
     assert hashed in everything(redis) and "lovelace" in everything(redis)
@@ -66,6 +68,7 @@ async def test_erasing_an_address_leaves_no_trace_of_its_comments(
     stored = everything(redis)
     for trace in [hashed, "lovelace", "ada.example", *(t.lower() for t in ADA_TEXTS)]:
         assert trace not in stored, trace
+    assert not redis.exists(keys.REPORTED, keys.reports(first), keys.reporters(first))
     for comment_id in (first, held, other):
         assert not redis.exists(keys.comment(comment_id))
         assert (await client.get(f"/v1/comments/{comment_id}")).status == 404
