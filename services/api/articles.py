@@ -1,8 +1,10 @@
-"""An article's published comments: a page at a time in publication order, as threads, and
-their count; all cacheable, with an ETag that changes exactly when the published set does."""
+"""An article's published comments: a page at a time in publication order (oldest or newest
+first), as threads (services/api/thread_pages.py), and their count; all cacheable, with an
+ETag that changes exactly when the published set does."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -10,14 +12,13 @@ from redis.asyncio import Redis
 
 from services.api.comments import article_id_of
 from services.api.state import REDIS
-from services.core.comment import PUBLIC_FIELDS, State, public_view
+from services.api.thread_pages import TREE_LIMIT, published_records, tree_page
+from services.core.comment import public_view
 from services.core.errors import FieldError, InvalidQuery
-from services.core.threads import build_tree
 from services.store import keys
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-TREE_LIMIT = 1000
 CACHE_CONTROL = "public, max-age=5, s-maxage=5, stale-while-revalidate=30"
 """Fresh for 5 s, then served stale for 30 s while revalidated with the ETag: a CDN in front
 of thousands of readers asks once per article every few seconds, and answers 304s cheaply."""
@@ -25,35 +26,31 @@ of thousands of readers asks once per article every few seconds, and answers 304
 
 async def list_published(request: web.Request) -> web.StreamResponse:
     article_id = article_id_of(request)
-    view, limit, after = _page(request)
+    page = _page(request)
     redis = request.app[REDIS]
     # The version first: the page read after it is at least as new as its ETag says.
     version = str(await redis.get(keys.article_version(article_id)) or "0")
-    etag = f'"{version}-{view}-{limit}-{after}"'
-    if _not_modified(request, etag):
-        return _cached(web.Response(status=304), etag)
-    if view == "tree":
-        comments, more = await _read(redis, article_id, 0, TREE_LIMIT)
-        body: dict[str, Any] = {
-            "article_id": article_id,
-            "view": "tree",
-            "threads": build_tree([public for _, public in comments]),
-            "truncated": more,
-        }
-        return _cached(web.json_response(body), etag)
-    comments, more = await _read(redis, article_id, after, limit)
+    etag = f'"{version}-{page.view}-{page.order}-{page.limit}-{page.after}"'
+    if not_modified(request, etag):
+        return cached(web.Response(status=304), etag)
+    if page.view == "tree":
+        tree = await tree_page(redis, article_id, page.order == "newest", page.after, page.limit)
+        return cached(web.json_response(tree), etag)
+    comments, more = await _read(redis, article_id, page.after, page.limit, page.order)
     next_cursor = str(comments[-1][0]) if more and comments else None
-    base = f"/v1/articles/{article_id}/comments?limit={limit}"
+    base = f"/v1/articles/{article_id}/comments?limit={page.limit}"
+    if page.order == "newest":
+        base += "&order=newest"
     body = {
         "article_id": article_id,
         "comments": [public for _, public in comments],
         "next_cursor": next_cursor,
         "links": {
-            "self": base + (f"&cursor={after}" if after else ""),
+            "self": base + (f"&cursor={page.after}" if page.after else ""),
             "next": f"{base}&cursor={next_cursor}" if next_cursor else None,
         },
     }
-    return _cached(web.json_response(body), etag)
+    return cached(web.json_response(body), etag)
 
 
 async def count_published(request: web.Request) -> web.StreamResponse:
@@ -61,63 +58,79 @@ async def count_published(request: web.Request) -> web.StreamResponse:
     redis = request.app[REDIS]
     version = str(await redis.get(keys.article_version(article_id)) or "0")
     etag = f'"{version}-count"'
-    if _not_modified(request, etag):
-        return _cached(web.Response(status=304), etag)
+    if not_modified(request, etag):
+        return cached(web.Response(status=304), etag)
     count = await redis.zcard(keys.published(article_id))
-    return _cached(web.json_response({"article_id": article_id, "count": count}), etag)
+    return cached(web.json_response({"article_id": article_id, "count": count}), etag)
 
 
 async def _read(
-    redis: Redis, article_id: str, after: int, limit: int
+    redis: Redis, article_id: str, after: int, limit: int, order: str = "oldest"
 ) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
-    """Up to `limit` published comments after publication number `after`, with their
-    numbers, and whether more follow."""
-    ids: list[tuple[str, float]] = await redis.zrange(  # type: ignore[assignment]
-        keys.published(article_id), f"({after}", "+inf", byscore=True, offset=0, num=limit + 1,
-        withscores=True,
-    )  # fmt: skip
+    """Up to `limit` published comments after publication number `after` (before it, newest
+    first, for `newest`; 0: from the start), with their numbers, and whether more follow."""
+    key = keys.published(article_id)
+    if order == "newest":
+        ids: list[tuple[str, float]] = await redis.zrevrangebyscore(  # type: ignore[assignment]
+            key, f"({after}" if after else "+inf", "-inf", start=0, num=limit + 1,
+            withscores=True,
+        )  # fmt: skip
+    else:
+        ids = await redis.zrange(  # type: ignore[assignment]
+            key, f"({after}", "+inf", byscore=True, offset=0, num=limit + 1, withscores=True
+        )
     page = ids[:limit]
-    comments: list[tuple[int, dict[str, Any]]] = []
-    if page:
-        async with redis.pipeline(transaction=False) as pipe:
-            for comment_id, _ in page:
-                pipe.hmget(keys.comment(comment_id), PUBLIC_FIELDS)
-            rows = await pipe.execute()
-        for (_, number), row in zip(page, rows, strict=True):
-            record = dict(zip(PUBLIC_FIELDS, row, strict=True))
-            if record["state"] == State.PUBLISHED:  # taken down between the two reads
-                comments.append((int(number), public_view(record)))
+    records = await published_records(redis, [comment_id for comment_id, _ in page])
+    comments = [
+        (int(number), public_view(record))
+        for (_, number), record in zip(page, records, strict=True)
+        if record is not None
+    ]
     return comments, len(ids) > limit
 
 
-def _not_modified(request: web.Request, etag: str) -> bool:
+def not_modified(request: web.Request, etag: str) -> bool:
     header = request.headers.get("If-None-Match", "")
     tags = {t.strip().removeprefix("W/") for t in header.split(",")}
     return etag in tags or "*" in tags
 
 
-def _cached(response: web.StreamResponse, etag: str) -> web.StreamResponse:
+def cached(response: web.StreamResponse, etag: str) -> web.StreamResponse:
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 
-def _page(request: web.Request) -> tuple[str, int, int]:
+@dataclass(frozen=True)
+class Page:
+    view: str
+    order: str
+    limit: int
+    after: int
+    """The cursor: a publication number (of a top-level comment in the tree); 0, the start."""
+
+
+def _page(request: web.Request) -> Page:
     errors = []
-    view, limit, after = request.query.get("view", "flat"), DEFAULT_LIMIT, 0
+    query = request.query
+    view, order, limit, after = query.get("view", "flat"), query.get("order", "oldest"), 0, 0
     if view not in {"flat", "tree"}:
         errors.append(FieldError("view", "must be flat or tree"))
-    raw_limit = request.query.get("limit", str(DEFAULT_LIMIT))
+    if order not in {"oldest", "newest"}:
+        errors.append(FieldError("order", "must be oldest or newest"))
+    # A tree page is whole threads, up to TREE_LIMIT comments unless asked for fewer.
+    most, default = (TREE_LIMIT, TREE_LIMIT) if view == "tree" else (MAX_LIMIT, DEFAULT_LIMIT)
+    raw_limit = query.get("limit", str(default))
     digits = raw_limit.isascii() and raw_limit.isdigit() and len(raw_limit) <= 9
-    if digits and 1 <= int(raw_limit) <= MAX_LIMIT:
+    if digits and 1 <= int(raw_limit) <= most:
         limit = int(raw_limit)
     else:
-        errors.append(FieldError("limit", f"must be a whole number from 1 to {MAX_LIMIT}"))
-    raw_cursor = request.query.get("cursor", "0")
+        errors.append(FieldError("limit", f"must be a whole number from 1 to {most}"))
+    raw_cursor = query.get("cursor", "0")
     if raw_cursor.isascii() and raw_cursor.isdigit() and len(raw_cursor) <= 18:
         after = int(raw_cursor)
     else:
         errors.append(FieldError("cursor", "must be a next_cursor this API gave"))
     if errors:
         raise InvalidQuery("The query string is not valid.", errors=errors)
-    return view, limit, after
+    return Page(view, order, limit, after)

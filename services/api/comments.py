@@ -9,6 +9,7 @@ from aiohttp import web
 
 from services.api.auth import Identity, identify
 from services.api.bodies import read_body
+from services.api.classic_form import classic_form, error_page, see_other
 from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import COMMENT_ID, REQUEST_ID
@@ -23,6 +24,7 @@ from services.core.errors import (
     Forbidden,
     InvalidRequest,
     NotFound,
+    Problem,
     Unauthorized,
     UnsupportedMediaType,
 )
@@ -53,20 +55,31 @@ async def submit(request: web.Request) -> web.Response:
             f"in UTF-8, not {request.headers.get('Content-Type', 'no Content-Type')}."
         )
     raw = await read_body(request, settings.max_body_bytes)
-    idempotency = _idempotency(request, article_id, raw, identity)
-    submission = parse(decode(raw))
-    address = client_address(request, settings.trusted_proxies)
-    submitter = Submitter(
-        client_hash=keyed_hash(settings.secret, f"client:{address}"),
-        token_name=identity.name if identity else "",
-        request_id=request[REQUEST_ID],
-    )
-    rules = await app[SITE_RULES].get(app[REDIS], settings.rules)
-    accepted = await accept(
-        app[REDIS], app[WRITER], settings, article_id, submission, submitter,
-        idempotency, rules.close_after_days,
-    )  # fmt: skip
+    # A browser's plain HTML form goes back to its page (303), refusals as a page too.
+    form = classic_form(request, raw, settings.cors_origins)
+    try:
+        if form is not None:
+            form.check()
+        idempotency = _idempotency(request, article_id, raw, identity)
+        submission = parse(decode(raw))
+        address = client_address(request, settings.trusted_proxies)
+        submitter = Submitter(
+            client_hash=keyed_hash(settings.secret, f"client:{address}"),
+            token_name=identity.name if identity else "",
+            request_id=request[REQUEST_ID],
+        )
+        rules = await app[SITE_RULES].get(app[REDIS], settings.rules)
+        accepted = await accept(
+            app[REDIS], app[WRITER], settings, article_id, submission, submitter,
+            idempotency, rules.close_after_days,
+        )  # fmt: skip
+    except Problem as problem:
+        if form is None:
+            raise
+        return error_page(problem, form)
     request[COMMENT_ID] = accepted.comment_id  # in the request's access log line
+    if form is not None:
+        return see_other(form, accepted.comment_id)
     headers = {"Location": accepted.body["links"]["self"]}
     if accepted.replayed:
         headers["Idempotent-Replayed"] = "true"

@@ -10,8 +10,10 @@ from aiohttp.typedefs import Handler
 from services.api.state import SETTINGS
 from services.core.errors import Forbidden
 
-PUBLIC_PREFIXES = ("/v1/articles/", "/v1/comments/")
-ALLOWED_HEADERS = "Content-Type, Authorization, Idempotency-Key, Last-Event-ID, If-None-Match"
+PUBLIC_PREFIXES = ("/v1/articles/", "/v1/comments/", "/v1/counts")
+ALLOWED_HEADERS = (
+    "Content-Type, Authorization, Idempotency-Key, Last-Event-ID, If-None-Match, Edit-Token"
+)
 EXPOSED_HEADERS = "Location, Retry-After, ETag"
 MAX_AGE = "600"
 
@@ -31,7 +33,7 @@ async def preflight(request: web.Request, handler: Handler) -> web.StreamRespons
             status=204,
             headers={
                 "Access-Control-Allow-Origin": origin,
-                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
                 "Access-Control-Allow-Headers": ALLOWED_HEADERS,
                 "Access-Control-Max-Age": MAX_AGE,
                 "Vary": "Origin",

@@ -21,6 +21,7 @@ from services.core.errors import (
     TooManyRequests,
 )
 from services.core.ids import id_time_ms, new_comment_id
+from services.core.own_comment import edit_token_hash, new_edit_token
 from services.core.settings import Settings
 from services.core.submission import Submission
 from services.store import keys
@@ -75,6 +76,10 @@ async def accept(
         comment_id, article_id, submission, settings.secret, now_iso(), submitter.client_hash
     )
     record["request_id"] = submitter.request_id
+    # The reader's own comment: the token is answered once, and only its keyed hash is kept
+    # (an Idempotency-Key replay answers without it).
+    edit_token = new_edit_token()
+    record["edit_token_hash"] = edit_token_hash(settings.secret, edit_token)
     body = {
         "id": comment_id,
         "article_id": article_id,
@@ -103,7 +108,7 @@ async def accept(
         [args for args, _options in pipe.command_stack], guards, comment_id=comment_id
     )
     if refused is None:
-        return Accepted(comment_id, body)
+        return Accepted(comment_id, {**body, "edit_token": edit_token})
     if idempotency and refused.guard is guards[0]:
         earlier = json.loads(refused.stored)
         if earlier["fingerprint"] != idempotency.fingerprint:

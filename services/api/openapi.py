@@ -130,9 +130,15 @@ STATUS = {"type": "object", "required": ["status"], "properties": {"status": {"t
 VIEW = _query(
     "view",
     {"enum": ["flat", "tree"], "default": "flat"},
-    "tree: threads, replies nested at most 5 deep (limit and cursor do not apply).",
+    "tree: a page of whole threads, replies nested at most 5 deep; `limit` counts comments "
+    "(default and most 1,000) and `cursor` is a tree page's `next_cursor`.",
 )
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
+ORDER = _query(
+    "order",
+    {"enum": ["oldest", "newest"], "default": "oldest"},
+    "newest: the latest first (threads by their top-level comment; replies stay in order).",
+)
 
 
 def _cacheable(response: dict[str, Any]) -> dict[str, Any]:
@@ -161,14 +167,16 @@ def document() -> dict[str, Any]:
             "description": "Accepts comments for articles, moderates them, publishes the "
             "approved ones. Every error is application/problem+json (RFC 9457).",
         },
-        "paths": {
-            **_public_paths(),
-            **_moderation_paths(),
-            **article_paths(),  # articles, trusted commenters (issue 15)
-            **_webhook_paths(),
-            **_service_paths(),
-            **_report_paths(),
-        },
+        "paths": _with_reader_paths(
+            {
+                **_public_paths(),
+                **_moderation_paths(),
+                **article_paths(),  # articles, trusted commenters (issue 15)
+                **_webhook_paths(),
+                **_service_paths(),
+                **_report_paths(),
+            }
+        ),
         "components": {
             "schemas": {
                 _component_name(name): _rewrite_refs(schema) for name, schema in schemas().items()
@@ -216,9 +224,9 @@ def _public_paths() -> dict[str, Any]:
             "post": submit,
             "get": _op(
                 "listComments",
-                "The article's published comments: a page in publication order, or with "
-                "`view=tree` all of them (up to 1,000) as threads. Cacheable: ETag and "
-                "Cache-Control, 304 to a matching If-None-Match.",
+                "The article's published comments: a page in publication order (`order`: "
+                "oldest or newest first), or with `view=tree` a page of whole threads. "
+                "Cacheable: ETag and Cache-Control, 304 to a matching If-None-Match.",
                 {
                     "200": _cacheable(
                         {
@@ -238,7 +246,7 @@ def _public_paths() -> dict[str, Any]:
                     "304": _cacheable({"description": "Not modified since that ETag."}),
                 },
                 problems=(400, 404),
-                parameters=(ARTICLE, VIEW, LIMIT, cursor, IF_NONE_MATCH),
+                parameters=(ARTICLE, VIEW, ORDER, LIMIT, cursor, IF_NONE_MATCH),
             ),
         },
         "/v1/articles/{article_id}/comments/count": {
@@ -591,6 +599,78 @@ def _service_paths() -> dict[str, Any]:
             )
         },
     }
+
+
+# The reader's own comment, reading at a newsroom's scale, the classic form (issue 15).
+def _with_reader_paths(paths: dict[str, Any]) -> dict[str, Any]:
+    edit_token = {
+        "name": "Edit-Token",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The `edit_token` of the comment's `202`.",
+    }
+    paths["/v1/comments/{comment_id}"] |= {
+        "patch": _op(
+            "editComment",
+            "The reader edits their comment within the edit window (COMMENTS_EDIT_WINDOW_S, "
+            "15 min): it is judged again as a new submission is, out of public view until "
+            "then. 403 without the right Edit-Token; 409 `edit-window-closed` after the "
+            "window, or `state-conflict` for a comment judged spam, rejected or removed.",
+            {
+                "202": {
+                    **_json("comment-status.schema.json", "Edited and queued."),
+                    "headers": {"Location": {"schema": {"type": "string"}}},
+                }
+            },
+            problems=(403, 404, 409, 429),
+            parameters=(COMMENT, edit_token),
+            body="reader-edit.schema.json",
+        ),
+        "delete": _op(
+            "deleteComment",
+            "The reader deletes their comment, at any time: it leaves public view "
+            "(`comment.removed`), its replies stay. 403 without the right Edit-Token.",
+            {"204": {"description": "Deleted, or not public anyway."}},
+            problems=(403, 404, 409),
+            parameters=(COMMENT, edit_token),
+        ),
+    }
+    submit = paths["/v1/articles/{article_id}/comments"]["post"]
+    form = submit["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    form["properties"]["redirect_to"] = {
+        "type": "string",
+        "description": "The page to return to: with Accept: text/html, a page of a configured "
+        "origin (COMMENTS_CORS_ORIGINS) is answered 303 to `<redirect_to>#comment-<id>` and a "
+        "refusal as an HTML page linking back; a page elsewhere is refused (422).",
+    }
+    submit["responses"]["303"] = {
+        "description": "A classic HTML form (Accept: text/html) with a `redirect_to`, or a "
+        "Referer, of a configured origin: back to that page, at the comment.",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+    article_ids = {
+        "name": "article_id",
+        "in": "query",
+        "required": True,
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": _ref("article-id.schema.json"), "maxItems": 100},
+    }
+    paths["/v1/counts"] = {
+        "get": _op(
+            "countCommentsOfArticles",
+            "The published counts of up to 100 articles (`article_id` repeated), for a front "
+            "page. Cacheable as the lists: ETag and Cache-Control, 304 to If-None-Match.",
+            {
+                "200": _cacheable(_json("reader-counts.schema.json", "The counts.")),
+                "304": _cacheable({"description": "Not modified since that ETag."}),
+            },
+            problems=(422,),
+            parameters=(article_ids, IF_NONE_MATCH),
+        )
+    }
+    return paths
 
 
 async def serve(request: web.Request) -> web.Response:

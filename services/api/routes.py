@@ -7,9 +7,11 @@ from services.api import (
     articles,
     bans,
     comments,
+    counts,
     health,
     live,
     openapi,
+    own_comments,
     pages,
     trusted,
 )
@@ -27,6 +29,11 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/v1/articles/{article_id}/comments/count", articles.count_published)
     router.add_get("/v1/articles/{article_id}/comments/stream", live.stream)
     router.add_get("/v1/comments/{comment_id}", comments.read)
+
+    # The reader's own comment, and reading at a newsroom's scale (issue 15, h15-reader).
+    router.add_patch("/v1/comments/{comment_id}", own_comments.edit)
+    router.add_delete("/v1/comments/{comment_id}", own_comments.delete)
+    router.add_get("/v1/counts", counts.counts)
 
     router.add_get("/v1/moderation/queue", moderation.queue)
     router.add_get("/v1/moderation/comments/{comment_id}", moderation.one)

@@ -84,6 +84,7 @@ def decision_transition(
         mark_known_spam=decision == Decision.SPAM,
         first_decision=first_decision,
         article_events_ttl_s=article_events_ttl_s,
+        revision=record.get("revision", ""),  # refused if its author edited it since read
         fields={"decided_by": actor, "decision": decision.value, "decision_reason": reason},
         audit={
             "at": when,

@@ -151,6 +151,11 @@ class Settings:
     """An article's event stream (what its live readers resume from) is deleted after this many
     seconds without an event; 0 keeps it (COMMENTS_ARTICLE_EVENTS_TTL_S)."""
 
+    edit_window_s: int = 15 * 60
+    """How long after posting a reader may edit their comment with its edit token, in seconds
+    (COMMENTS_EDIT_WINDOW_S; WordPress's and Disqus's quarter of an hour). Deleting it has no
+    limit."""
+
     metrics_port: int = 0
     """A worker serves its Prometheus metrics on this port, at /metrics; 0: not at all
     (COMMENTS_METRICS_PORT). The API serves its own at /metrics on its port."""

@@ -26,7 +26,8 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
 }
 FORM_OPTIONAL = frozenset({"url", "comment_parent", "honeypot", "fill_ms"})
 # Fields a WordPress form also sends that mean nothing here.
-FORM_IGNORED = frozenset({"submit", "comment_post_ID", "wp-comment-cookies-consent"})
+# `redirect_to` is the page to return to, read by services/api/classic_form.py.
+FORM_IGNORED = frozenset({"submit", "comment_post_ID", "wp-comment-cookies-consent", "redirect_to"})
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ class Transition:
     published: dict[str, str] = field(default_factory=dict)
     """`published_content`, `published_name`, `published_url`: what readers see."""
     learn_as: str = ""
-    """`spam` or `ham` to (re)train the filter with this comment's `tokens`."""
+    """`spam` or `ham` to (re)train the filter with this comment's `tokens`; `forget` to untrain
+    them (its text was edited)."""
     tokens: tuple[str, ...] = ()
     audit: dict[str, Any] | None = None
     mark_known_spam: bool = False
@@ -46,6 +47,11 @@ class Transition:
     withdrawal: dict[str, Any] | None = None
     """Reader reports (services/core/report_policy.py) that take a published comment out of public
     view: the event is `comment.withdrawn` with them; readers see `comment.removed`."""
+    revision: str | None = None
+    """Apply only if the comment's text is still at this revision ("" before any edit): a
+    verdict on text its author has edited since is refused. None: whatever the text."""
+    cleared: tuple[str, ...] = ()
+    """Fields to delete from the record (an edit clears the old verdict and decision)."""
 
     @property
     def comment_id(self) -> str:

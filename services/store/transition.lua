@@ -10,8 +10,12 @@ local comment, left, entered, counter, events, author, learned_spam, learned_ham
   learned_totals, audit, known_spam, article_events, article_version = unpack(KEYS)
 local a = cjson.decode(ARGV[1])
 
-local state, decided_by = unpack(redis.call('HMGET', comment, 'state', 'decided_by'))
-if state ~= a.expected or (a.first_decision and decided_by) then
+local state, decided_by, revision = unpack(redis.call('HMGET', comment, 'state', 'decided_by',
+  'revision'))
+-- `revision` (false: any): the text the transition was built from, which its author may
+-- have edited meanwhile (services/core/own_comment.py).
+if state ~= a.expected or (a.first_decision and decided_by)
+    or (a.revision and (revision or '') ~= a.revision) then
   return cjson.encode({applied = false, found = state or '', decided_by = decided_by or ''})
 end
 local id, new = a.id, a.new_state
@@ -23,8 +27,12 @@ end
 for name, value in pairs(a.fields) do
   redis.call('HSET', comment, name, value)
 end
+for _, name in ipairs(a.cleared) do
+  redis.call('HDEL', comment, name)
+end
 if new == 'published' then
-  local seq = redis.call('INCR', counter)
+  -- Published before (then edited, or removed and restored): it keeps its place.
+  local seq = redis.call('HGET', comment, 'published_seq') or redis.call('INCR', counter)
   for name, value in pairs(a.published) do
     redis.call('HSET', comment, name, value)
   end
@@ -36,9 +44,19 @@ end
 if state ~= 'pending' then
   redis.call('HINCRBY', author, state, -1)
 end
-redis.call('HINCRBY', author, new, 1)
+if new ~= 'pending' then  -- an edit queues it again; pending is not counted
+  redis.call('HINCRBY', author, new, 1)
+end
 local label, trained = a.learn_as, redis.call('HGET', comment, 'trained_as') or ''
-if label ~= '' and label ~= trained then
+if label == 'forget' then  -- edited: the text it was learned from is gone
+  if trained ~= '' then
+    for _, token in ipairs(a.tokens) do
+      redis.call('HINCRBY', ({spam = learned_spam, ham = learned_ham})[trained], token, -1)
+    end
+    redis.call('HINCRBY', learned_totals, trained, -1)
+    redis.call('HDEL', comment, 'trained_as')
+  end
+elseif label ~= '' and label ~= trained then
   local learned = {spam = learned_spam, ham = learned_ham}
   if trained ~= '' then
     for _, token in ipairs(a.tokens) do

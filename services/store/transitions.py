@@ -110,6 +110,9 @@ def transition_args(t: Transition) -> list[str]:
         "public_event": json.dumps(public) if public else "",
         "article_events_maxlen": ARTICLE_EVENTS_MAXLEN,
         "article_events_ttl_s": t.article_events_ttl_s,
+        # The reader's own comment (services/core/own_comment.py): false checks no revision.
+        "revision": t.revision if t.revision is not None else False,
+        "cleared": list(t.cleared),
     }
     return [json.dumps(named)]
 

@@ -194,6 +194,9 @@ class Pending:
             tokens=tuple(self.tokens),
             fields={"checks": ",".join(s.check for s in self.assessment.signals)},
             article_events_ttl_s=current().settings.article_events_ttl_s,
+            # Judged on this text: refused if its author edited it meanwhile (the edit's job
+            # judges the new text).
+            revision=record.get("revision", ""),
         )
         return verdict, transition
 

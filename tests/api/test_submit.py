@@ -33,10 +33,14 @@ async def test_a_valid_comment_is_accepted_stored_and_queued(client: Client, red
         "article_id": "news-2026.city:council_1",
         "status": "pending",
         "links": {"self": f"/v1/comments/{comment_id}"},
+        "edit_token": body["edit_token"],
     }
     assert response.headers["Location"] == f"/v1/comments/{comment_id}"
 
     record = redis.hgetall(keys.comment(comment_id))
+    # The edit token is answered once and kept only as its keyed hash.
+    assert len(body["edit_token"]) >= 32 and body["edit_token"] not in record.values()
+    assert len(record["edit_token_hash"]) == 64
     assert record["state"] == "pending"
     assert record["author_name"] == "Ada Lovelace"
     assert record["email_masked"] == "a***@e***.com"
