@@ -54,7 +54,7 @@ class Article:
                 "published_at is not a date and time.",
                 errors=[FieldError("/published_at", "must be an RFC 3339 date-time")],
             )
-        premoderation = comments.get("premoderation")
+        premoderation, days = comments.get("premoderation"), comments.get("close_after_days")
         return cls(
             article_id,
             title=body.get("title"),
@@ -62,7 +62,8 @@ class Article:
             published_at=published_at,
             language=body.get("language"),
             status=CommentStatus(comments.get("status", "open")),
-            close_after_days=comments.get("close_after_days"),
+            # JSON Schema counts 28.0 as an integer; the record keeps it as one.
+            close_after_days=None if days is None else int(days),
             premoderation=Premoderation(premoderation) if premoderation else None,
         )
 
@@ -106,7 +107,10 @@ class Article:
         start = parse_time(self.published_at or self.created_at)
         if days is None or start is None:
             return None
-        return start + timedelta(days=days)
+        try:
+            return start + timedelta(days=days)
+        except OverflowError:
+            return None  # past the year 9999: never, as far as a datetime can tell
 
     def is_closed(self, default_days: int | None, now: datetime) -> bool:
         if self.status == CommentStatus.CLOSED:

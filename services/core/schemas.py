@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 _URL_FORBIDDEN = re.compile(r"[\s<>\"\\^`{|}\x00-\x1f\x7f]")
 
@@ -63,7 +67,26 @@ def _is_http_url(value: object) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
 
 
-FORMATS = {"email": _is_email, "display-name": _is_display_name, "uri": _is_http_url}
+@format_checker.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    """RFC 3339's date-time (`2026-12-03T08:00:00Z`), a real day and time of it."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+FORMATS = {
+    "email": _is_email,
+    "display-name": _is_display_name,
+    "uri": _is_http_url,
+    "date-time": _is_date_time,
+}
 """The formats the schemas use, checked the same way by both validators."""
 
 

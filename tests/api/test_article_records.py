@@ -286,3 +286,22 @@ async def test_trust_by_hash_needs_a_moderator_and_a_real_hash(
     assert redis.hgetall(keys.TRUSTED) == {}
     assert (await client.put(path, headers=headers)).status == 200
     assert list(redis.hgetall(keys.TRUSTED)) == ["a" * 64]
+
+
+async def test_a_day_count_sent_as_a_float_or_a_date_near_the_end_of_time_is_no_server_error(
+    client: Client, redis: Redis
+) -> None:
+    # Found by schemathesis: 28115.0 was stored as "28115.0" and every read failed; a
+    # published_at of year 9999 plus the days overflowed.
+    headers = token(redis, "site")
+    for body in (
+        {"comments": {"status": "closed", "close_after_days": 28115.0}},
+        {"published_at": "9999-12-31T00:00:00Z", "comments": {"close_after_days": 36500}},
+    ):
+        put = await client.put("/v1/articles/a1", json=body, headers=headers)
+        assert put.status in (200, 201), await put.text()
+        read = await client.get("/v1/articles/a1", headers=headers)
+        assert read.status == 200, await read.text()
+    bad = await client.put("/v1/articles/a1", json={"published_at": "0000-00-00"}, headers=headers)
+    assert bad.status == 422
+    assert (await bad.json())["errors"][0]["pointer"] == "/published_at"
