@@ -181,6 +181,63 @@
     },
   };
 
+  // Reader reports: the words of the "Report" form (a site overrides them like the others).
+  const REPORT_WORDS = {
+    en: {
+      reportTitle: "Why should this comment not be here?", reasonSpam: "Spam",
+      reasonAbuse: "Abusive or hateful", reasonOffTopic: "Off-topic", reasonOther: "Something else",
+      reportNote: "Anything to add? (optional)", sendReport: "Send report", cancelReport: "Cancel",
+      reportTo: "Report the comment by {name}",
+      reported: "Thank you. A moderator will look at this comment.",
+      alreadyReported: "You have already reported this comment.",
+      reportTooQuick: "You are sending reports too quickly. Please wait and try again.",
+      reportFailed: "The report could not be sent. Please try again.",
+    },
+    fr: {
+      reportTitle: "Pourquoi ce commentaire ne devrait-il pas être ici ?", reasonSpam: "Spam",
+      reasonAbuse: "Injurieux ou haineux", reasonOffTopic: "Hors sujet", reasonOther: "Autre chose",
+      reportNote: "Un mot à ajouter ? (facultatif)", sendReport: "Envoyer le signalement",
+      cancelReport: "Annuler", reportTo: "Signaler le commentaire de {name}",
+      reported: "Merci. Un modérateur examinera ce commentaire.",
+      alreadyReported: "Vous avez déjà signalé ce commentaire.",
+      reportTooQuick: "Vous envoyez des signalements trop vite. Veuillez patienter puis réessayer.",
+      reportFailed: "Le signalement n’a pas pu être envoyé. Veuillez réessayer.",
+    },
+    de: {
+      reportTitle: "Warum gehört dieser Kommentar nicht hierher?", reasonSpam: "Spam",
+      reasonAbuse: "Beleidigend oder hasserfüllt", reasonOffTopic: "Am Thema vorbei",
+      reasonOther: "Etwas anderes", reportNote: "Möchten Sie etwas ergänzen? (optional)",
+      sendReport: "Meldung senden", cancelReport: "Abbrechen",
+      reportTo: "Den Kommentar von {name} melden",
+      reported: "Danke. Ein Moderator sieht sich diesen Kommentar an.",
+      alreadyReported: "Sie haben diesen Kommentar bereits gemeldet.",
+      reportTooQuick: "Sie senden Meldungen zu schnell. Bitte warten Sie kurz und versuchen Sie es erneut.",
+      reportFailed: "Die Meldung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
+    },
+    es: {
+      reportTitle: "¿Por qué no debería estar aquí este comentario?", reasonSpam: "Spam",
+      reasonAbuse: "Ofensivo o de odio", reasonOffTopic: "No tiene que ver con el tema",
+      reasonOther: "Otra cosa", reportNote: "¿Algo que añadir? (opcional)",
+      sendReport: "Enviar la denuncia", cancelReport: "Cancelar",
+      reportTo: "Denunciar el comentario de {name}",
+      reported: "Gracias. Un moderador revisará este comentario.",
+      alreadyReported: "Ya has denunciado este comentario.",
+      reportTooQuick: "Estás enviando denuncias demasiado rápido. Espera un momento e inténtalo de nuevo.",
+      reportFailed: "No se pudo enviar la denuncia. Inténtalo de nuevo.",
+    },
+    ar: {
+      reportTitle: "لماذا لا ينبغي أن يكون هذا التعليق هنا؟", reasonSpam: "رسائل مزعجة",
+      reasonAbuse: "مسيء أو يحض على الكراهية", reasonOffTopic: "خارج الموضوع", reasonOther: "سبب آخر",
+      reportNote: "هل تريد إضافة شيء؟ (اختياري)", sendReport: "أرسل البلاغ", cancelReport: "إلغاء",
+      reportTo: "الإبلاغ عن تعليق {name}",
+      reported: "شكرًا لك. سيراجع أحد المشرفين هذا التعليق.",
+      alreadyReported: "لقد أبلغت عن هذا التعليق من قبل.",
+      reportTooQuick: "أنت ترسل البلاغات بسرعة كبيرة. يُرجى الانتظار قليلًا ثم المحاولة مرة أخرى.",
+      reportFailed: "تعذّر إرسال البلاغ. يُرجى المحاولة مرة أخرى.",
+    },
+  };
+  const REPORT_REASONS = { spam: "reasonSpam", abuse: "reasonAbuse", "off-topic": "reasonOffTopic", other: "reasonOther" };
+
   /** The page's language for this widget: data-lang, else the nearest lang attribute. */
   function pageLanguage(script) {
     const holder = script.closest("[lang]");
@@ -217,7 +274,10 @@
       this.locale = canonical(tag);
       const primary = this.locale.split("-")[0].toLowerCase();
       this.language = CATALOGUE[this.locale.toLowerCase()] ? this.locale.toLowerCase() : CATALOGUE[primary] ? primary : "en";
-      this.strings = { ...CATALOGUE.en, ...CATALOGUE[this.language], ...siteStrings(this.language, own) };
+      this.strings = {
+        ...CATALOGUE.en, ...REPORT_WORDS.en, ...CATALOGUE[this.language], ...REPORT_WORDS[this.language],
+        ...siteStrings(this.language, own),
+      };
       this.dir = this.strings.dir || "ltr";
       this.plurals = new Intl.PluralRules(this.locale);
       this.numbers = new Intl.NumberFormat(this.locale);
@@ -231,7 +291,7 @@
 
     /** The string `key` as a list of pieces, a value that is a DOM node kept as a node. */
     parts(key, values = {}) {
-      const text = String(this.strings[key] ?? CATALOGUE.en[key] ?? key);
+      const text = String(this.strings[key] ?? key);
       return text.split(/(\{\w+\})/).filter(Boolean).map((piece) => {
         const name = piece.startsWith("{") && piece.endsWith("}") ? piece.slice(1, -1) : null;
         return name !== null && name in values ? values[name] : piece;
@@ -471,11 +531,85 @@
         const reply = el("button", { type: "button", class: "lar-reply", text: this.words.t("reply") });
         reply.setAttribute("aria-label", this.words.t("replyTo", { name: comment.author.name }));
         reply.addEventListener("click", () => this.replyTo(comment));
-        parts.push(reply);
+        parts.push(reply, this.reportControl(comment));
       }
       return el("li", { class: `lar-comment${pending ? " lar-pending" : ""}`, "data-id": comment.id }, [
         el("article", {}, parts),
       ]);
+    }
+
+    // ----- reader reports -----
+
+    /** The "Report" button and, once pressed, its small form: a reason, an optional note. */
+    reportControl(comment) {
+      const t = (key, values) => this.words.t(key, values);
+      const button = el("button", { type: "button", class: "lar-report", text: t("report"), "aria-expanded": "false" });
+      button.setAttribute("aria-label", t("reportTo", { name: comment.author.name }));
+      const box = el("div", { class: "lar-report-box" }, [button]);
+      button.addEventListener("click", () => {
+        const open = box.querySelector("form");
+        if (open) return open.querySelector("input").focus();
+        button.setAttribute("aria-expanded", "true");
+        box.append(this.reportForm(comment, button));
+        box.querySelector("input").focus();
+      });
+      return box;
+    }
+
+    reportForm(comment, button) {
+      const t = (key) => this.words.t(key);
+      const name = `${this.uid}-report-${comment.id}`;
+      const choices = Object.entries(REPORT_REASONS).map(([reason, key], i) =>
+        el("label", { class: "lar-report-reason" }, [
+          el("input", { type: "radio", name, value: reason, required: true, checked: i === 0 }), ` ${t(key)}`,
+        ]));
+      const note = el("textarea", { rows: 2, maxlength: 500, id: `${name}-note` });
+      const status = el("p", { class: "lar-report-status", role: "status", "aria-live": "polite" });
+      const send = el("button", { type: "submit", text: t("sendReport") });
+      const cancel = el("button", { type: "button", text: t("cancelReport") });
+      const form = el("form", { class: "lar-report-form", novalidate: true }, [
+        el("fieldset", {}, [el("legend", { text: t("reportTitle") }), ...choices]),
+        el("label", { for: note.id, text: t("reportNote") }), note,
+        el("p", { class: "lar-actions" }, [send, cancel]), status,
+      ]);
+      const close = () => {
+        form.remove();
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      };
+      cancel.addEventListener("click", close);
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const reason = form.querySelector("input:checked").value;
+        send.disabled = true;
+        const outcome = await this.report(comment.id, reason, note.value.trim());
+        send.disabled = false;
+        if (outcome === "reported" || outcome === "alreadyReported") {
+          button.replaceWith(el("p", { class: "lar-report-done", role: "status", text: t(outcome) }));
+          form.remove();
+        } else {
+          status.textContent = t(outcome);
+        }
+      });
+      return form;
+    }
+
+    /** Send the report; the key of the words that tell the reader what happened. */
+    async report(id, reason, note) {
+      const body = note ? { reason, note } : { reason };
+      try {
+        const response = await fetch(`${this.api}/v1/comments/${encodeURIComponent(id)}/reports`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(body),
+        });
+        if (response.status === 202) return "reported";
+        const problem = await response.json().catch(() => ({}));
+        if (problem.type === "/problems/already-reported") return "alreadyReported";
+        return response.status === 429 ? "reportTooQuick" : "reportFailed";
+      } catch (error) {
+        return "reportFailed";
+      }
     }
 
     counted() {
