@@ -12,16 +12,14 @@ from redis import Redis
 
 from services.core import imported
 from services.core.settings import Settings
+from services.ops.operations import unknown_site
 from services.store.imports import Importer, import_audit
 
-DEFAULT_SITE = "default"
 PROGRESS_EVERY_S = 0.5
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    if args.site != DEFAULT_SITE:
-        print(f"comments import: no site {args.site!r}: this deployment has one site, "
-              f"{DEFAULT_SITE!r}", file=sys.stderr)  # fmt: skip
+    if unknown_site(args):
         return 2
     allowed = {"wxr": ("post_name", "post_id", "link"), "disqus": ("id", "link")}[args.format]
     article_by = args.article_id or allowed[0]

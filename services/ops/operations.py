@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from redis import Redis
@@ -19,9 +19,14 @@ from services.store import lifecycle
 DEFAULT_SITE = "default"
 
 
-def run_command(args: argparse.Namespace, settings: Settings) -> int:
+def run_command(
+    args: argparse.Namespace,
+    settings: Settings,
+    run: Callable[[argparse.Namespace, Settings], int] | None = None,
+) -> int:
+    """`run` (this module's commands by default), with an unreachable Redis said in a line."""
     try:
-        return _run(args, settings)
+        return (run or _run)(args, settings)
     except (RedisConnectionError, RedisTimeoutError) as e:
         # redis-py names the host and port, never the password.
         print(f"comments {args.command}: {e} Is a `comments up` running from {args.data_dir}? "
@@ -57,9 +62,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export_command(args: argparse.Namespace, redis: Redis, settings: Settings) -> int:
-    if args.site is not None and args.site != DEFAULT_SITE:
-        print(f"comments export: no site {args.site!r}: this deployment has one site, "
-              f"{DEFAULT_SITE!r}", file=sys.stderr)  # fmt: skip
+    if args.site is not None and unknown_site(args):
         return 2
     if args.article is not None:
         comments = lifecycle.export_article(redis, args.article)
@@ -74,6 +77,15 @@ def _export_command(args: argparse.Namespace, redis: Redis, settings: Settings) 
     else:
         _export(comments, sys.stdout)
     return 0
+
+
+def unknown_site(args: argparse.Namespace) -> bool:
+    """Whether `--site` names a site this deployment does not have (it has one), said so."""
+    if args.site == DEFAULT_SITE:
+        return False
+    print(f"comments {args.command}: no site {args.site!r}: this deployment has one site, "
+          f"{DEFAULT_SITE!r}", file=sys.stderr)  # fmt: skip
+    return True
 
 
 def _export(comments: Iterable[dict[str, Any]], out: TextIO) -> int:

@@ -31,5 +31,6 @@ def add(commands: Any, beside: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from services.ops.importing import run_import
+    from services.ops.operations import run_command
 
-    return run_import(args, settings_for(args, beside=True))
+    return run_command(args, settings_for(args, beside=True), run=run_import)
