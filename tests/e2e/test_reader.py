@@ -221,6 +221,12 @@ def form(**fields: str) -> bytes:
     return urllib.parse.urlencode({**filled, **fields}).encode()
 
 
+def stored(redis: Redis) -> int:
+    """How many comment records there are, whatever state each is in (one moving from
+    pending to published, or held, is still one)."""
+    return sum(1 for _ in redis.scan_iter(match=keys.comment("*"), count=1000))
+
+
 def test_the_plain_form_lands_back_on_the_article_at_the_comment(up: Any) -> None:
     base, _, redis = up
     article = f"{base}/v1/articles/classic/comments"
@@ -238,7 +244,7 @@ def test_the_plain_form_lands_back_on_the_article_at_the_comment(up: Any) -> Non
     assert status == 303 and got["location"].startswith(f"{page}#comment-")
 
     # A refusal is a page listing what to correct, with a link back; nothing is stored.
-    before = redis.zcard(keys.state_set("pending")) + redis.zcard(keys.published("classic"))
+    before = stored(redis)
     status, got, html = call("POST", article, form(email="not-an-address", redirect_to=page), FORM)
     assert status == 422 and got["content-type"].startswith("text/html")
     assert "<b>email</b>" in html and f'href="{page}"' in html
@@ -248,8 +254,7 @@ def test_the_plain_form_lands_back_on_the_article_at_the_comment(up: Any) -> Non
         status, got, html = call("POST", article, form(redirect_to=elsewhere), FORM)
         assert status == 422, html
         assert "location" not in got and "redirect_to" in html and "href" not in html
-    after = redis.zcard(keys.state_set("pending")) + redis.zcard(keys.published("classic"))
-    assert after == before
+    assert stored(redis) == before
 
     # JSON clients, and a Referer from elsewhere, are answered as before.
     json_client = {"Content-Type": FORM["Content-Type"], "Accept": "application/json"}
