@@ -149,11 +149,23 @@ def parse_latency(text: str, label: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(port: int, duration: int, connections: int, script: Path) -> dict[str, Any]:
+def run_wrk(
+    port: int,
+    duration: int,
+    connections: int,
+    script: Path | None = None,
+    path: str = "/v1/articles/a1/comments",
+    headers: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """wrk on LOAD_CPU against 127.0.0.1:`port`: one thread, `connections` connections, with
+    `script` (a Lua request function) or GETs of `path` with `headers` ("Name: value")."""
+    options = ["-s", str(script)] if script else []
+    for header in headers:
+        options += ["-H", header]
     before = os.times()
     out = subprocess.run(
         ["taskset", "-c", str(LOAD_CPU), "wrk", "-t1", f"-c{connections}", f"-d{duration}s",
-         "--latency", "-s", str(script), f"http://127.0.0.1:{port}/v1/articles/a1/comments"],
+         "--latency", *options, f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     after = os.times()

@@ -18,19 +18,23 @@ from services.api import streams
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
 from services.api.feeds import Feeds
+from services.api.page_cache import PageCache
 from services.api.problems import problems
 from services.api.requests import request_ids
 from services.api.routes import setup_routes
 from services.api.site_rules import SITE_RULES, SiteRules
 from services.api.state import (
     FEEDS,
+    PAGES,
     QUEUE,
     REDIS,
     SETTINGS,
     TRANSITION,
+    VERSIONS,
     WEBHOOK_QUEUE,
     WRITER,
 )
+from services.api.versions import VersionReader
 from services.core import logs
 from services.core.settings import Settings
 from services.store import queues
@@ -51,6 +55,7 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[request_ids, problems, preflight],
     )
     app[SETTINGS] = settings
+    app[PAGES] = PageCache(settings.page_cache_mb * 1024 * 1024)
     app[SITE_RULES] = SiteRules()  # the rules' defaults for the intake (article closing)
     app.cleanup_ctx.append(_redis)
     app.on_response_prepare.append(allow_origin)
@@ -81,6 +86,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         app[WEBHOOK_QUEUE] = job_queue(queues.WEBHOOKS, version)
         jobs = ModerationJobs(app[QUEUE], app[SETTINGS])
         app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version), jobs)
+        app[VERSIONS] = VersionReader(redis)
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
         app[FEEDS] = feeds = Feeds(redis, app[SETTINGS])  # its own connections
         flusher = asyncio.create_task(writer.run(), name="batch-writer")

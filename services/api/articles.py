@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from aiohttp import web
 from redis.asyncio import Redis
 
 from services.api.comments import article_id_of
-from services.api.state import REDIS
+from services.api.state import PAGES, REDIS, VERSIONS
 from services.api.thread_pages import TREE_LIMIT, published_records, tree_page
 from services.core.comment import public_view
 from services.core.errors import FieldError, InvalidQuery
@@ -29,19 +30,27 @@ async def list_published(request: web.Request) -> web.StreamResponse:
     page = _page(request)
     redis = request.app[REDIS]
     # The version first: the page read after it is at least as new as its ETag says.
-    version = str(await redis.get(keys.article_version(article_id)) or "0")
+    version = await request.app[VERSIONS].version(article_id)
     etag = f'"{version}-{page.view}-{page.order}-{page.limit}-{page.after}"'
     if not_modified(request, etag):
         return cached(web.Response(status=304), etag)
+
+    async def build() -> bytes:
+        return orjson.dumps(await _body(redis, article_id, page))
+
+    body = await request.app[PAGES].page((article_id, page), version, build)
+    return cached(web.Response(body=body, content_type="application/json"), etag)
+
+
+async def _body(redis: Redis, article_id: str, page: Page) -> dict[str, Any]:
     if page.view == "tree":
-        tree = await tree_page(redis, article_id, page.order == "newest", page.after, page.limit)
-        return cached(web.json_response(tree), etag)
+        return await tree_page(redis, article_id, page.order == "newest", page.after, page.limit)
     comments, more = await _read(redis, article_id, page.after, page.limit, page.order)
     next_cursor = str(comments[-1][0]) if more and comments else None
     base = f"/v1/articles/{article_id}/comments?limit={page.limit}"
     if page.order == "newest":
         base += "&order=newest"
-    body = {
+    return {
         "article_id": article_id,
         "comments": [public for _, public in comments],
         "next_cursor": next_cursor,
@@ -50,18 +59,22 @@ async def list_published(request: web.Request) -> web.StreamResponse:
             "next": f"{base}&cursor={next_cursor}" if next_cursor else None,
         },
     }
-    return cached(web.json_response(body), etag)
 
 
 async def count_published(request: web.Request) -> web.StreamResponse:
     article_id = article_id_of(request)
     redis = request.app[REDIS]
-    version = str(await redis.get(keys.article_version(article_id)) or "0")
+    version = await request.app[VERSIONS].version(article_id)
     etag = f'"{version}-count"'
     if not_modified(request, etag):
         return cached(web.Response(status=304), etag)
-    count = await redis.zcard(keys.published(article_id))
-    return cached(web.json_response({"article_id": article_id, "count": count}), etag)
+
+    async def build() -> bytes:
+        count = await redis.zcard(keys.published(article_id))
+        return orjson.dumps({"article_id": article_id, "count": count})
+
+    body = await request.app[PAGES].page((article_id, "count"), version, build)
+    return cached(web.Response(body=body, content_type="application/json"), etag)
 
 
 async def _read(

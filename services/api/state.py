@@ -6,6 +6,8 @@ from redis.commands.core import AsyncScript
 from rq import Queue
 
 from services.api.feeds import Feeds
+from services.api.page_cache import PageCache
+from services.api.versions import VersionReader
 from services.core.settings import Settings
 from services.store.writer import BatchWriter
 
@@ -16,5 +18,9 @@ WEBHOOK_QUEUE = web.AppKey("webhook_queue", Queue)
 WRITER = web.AppKey("writer", BatchWriter)
 FEEDS = web.AppKey("feeds", Feeds)
 """The live article feeds of this process (services/api/feeds.py)."""
+PAGES = web.AppKey("pages", PageCache)
+"""Published pages serialised once per article version (services/api/page_cache.py)."""
+VERSIONS = web.AppKey("versions", VersionReader)
+"""Article versions for the reads, one MGET per turn of the loop (services/api/versions.py)."""
 TRANSITION = web.AppKey("transition", AsyncScript)
 """The compare-and-set transition script (services/store/transitions.py)."""

@@ -169,6 +169,11 @@ class Settings:
     """The moderation rules' starting values: each field of services/core/rules.py from
     `COMMENTS_<FIELD>` (lists comma-separated), e.g. COMMENTS_LINK_LIMIT=2."""
 
+    page_cache_mb: int = 64
+    """Each API process keeps serialised published pages up to this many megabytes, built once
+    per article version and shared by every reader until the article changes
+    (COMMENTS_PAGE_CACHE_MB; 0: build every page)."""
+
     access_log: bool = True
     """One log line per HTTP request (COMMENTS_ACCESS_LOG). Behind a proxy that logs requests
     (nginx, an ingress), `off` saves the API a fifth of its time per submission; the worker's

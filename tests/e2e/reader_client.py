@@ -42,11 +42,13 @@ def call(
     return response.status, got, raw.decode()
 
 
-def seed_thread(redis: Redis, article_id: str, total: int, top_level_every: int = 5) -> list[str]:
+def seed_thread(
+    redis: Redis, article_id: str, total: int, top_level_every: int = 5, size: int = 0
+) -> list[str]:
     """`total` published comments on the article, as the transition script leaves them: every
     `top_level_every`-th a top-level comment, the others replies to an earlier comment picked
-    at random, so a thread's replies come long after the next threads began. Returns the ids
-    in publication order."""
+    at random, so a thread's replies come long after the next threads began; each text
+    padded to about `size` characters. Returns the ids in publication order."""
     chooser = random.Random(15)
     ids: list[str] = []
     pipe = redis.pipeline(transaction=False)
@@ -55,6 +57,7 @@ def seed_thread(redis: Redis, article_id: str, total: int, top_level_every: int 
         comment_id = new_comment_id()
         parent = "" if n % top_level_every == 0 else chooser.choice(ids)
         text = f"Comment {n} of the long thread."
+        text += " And the council should publish the figures." * max(0, (size - len(text)) // 44)
         pipe.hset(
             keys.comment(comment_id),
             mapping={
