@@ -15,6 +15,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from services.api import streams
+from services.api.batched_reads import article_records, article_versions
 from services.api.bodies import MAX_DOCUMENT_BYTES
 from services.api.cors import allow_origin, preflight
 from services.api.feeds import Feeds
@@ -24,6 +25,7 @@ from services.api.requests import request_ids
 from services.api.routes import setup_routes
 from services.api.site_rules import SITE_RULES, SiteRules
 from services.api.state import (
+    ARTICLES,
     FEEDS,
     PAGES,
     QUEUE,
@@ -34,7 +36,6 @@ from services.api.state import (
     WEBHOOK_QUEUE,
     WRITER,
 )
-from services.api.versions import VersionReader
 from services.core import logs
 from services.core.settings import Settings
 from services.store import queues
@@ -86,7 +87,8 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         app[WEBHOOK_QUEUE] = job_queue(queues.WEBHOOKS, version)
         jobs = ModerationJobs(app[QUEUE], app[SETTINGS])
         app[WRITER] = writer = BatchWriter(redis, _durability(app[SETTINGS], version), jobs)
-        app[VERSIONS] = VersionReader(redis)
+        app[VERSIONS] = article_versions(redis)
+        app[ARTICLES] = article_records(redis)
         app[TRANSITION] = redis.register_script(TRANSITION_SCRIPT)
         app[FEEDS] = feeds = Feeds(redis, app[SETTINGS])  # its own connections
         flusher = asyncio.create_task(writer.run(), name="batch-writer")

@@ -30,7 +30,7 @@ async def list_published(request: web.Request) -> web.StreamResponse:
     page = _page(request)
     redis = request.app[REDIS]
     # The version first: the page read after it is at least as new as its ETag says.
-    version = await request.app[VERSIONS].version(article_id)
+    version = await request.app[VERSIONS].read(article_id)
     etag = f'"{version}-{page.view}-{page.order}-{page.limit}-{page.after}"'
     if not_modified(request, etag):
         return cached(web.Response(status=304), etag)
@@ -64,7 +64,7 @@ async def _body(redis: Redis, article_id: str, page: Page) -> dict[str, Any]:
 async def count_published(request: web.Request) -> web.StreamResponse:
     article_id = article_id_of(request)
     redis = request.app[REDIS]
-    version = await request.app[VERSIONS].version(article_id)
+    version = await request.app[VERSIONS].read(article_id)
     etag = f'"{version}-count"'
     if not_modified(request, etag):
         return cached(web.Response(status=304), etag)

@@ -14,7 +14,7 @@ from services.api.clients import client_address
 from services.api.intake import Idempotency, Submitter, accept
 from services.api.requests import COMMENT_ID, REQUEST_ID
 from services.api.site_rules import SITE_RULES
-from services.api.state import REDIS, SETTINGS, WRITER
+from services.api.state import ARTICLES, REDIS, SETTINGS, WRITER
 from services.api.stored import stored
 from services.core.access import Role
 from services.core.comment import status_view
@@ -69,9 +69,10 @@ async def submit(request: web.Request) -> web.Response:
             request_id=request[REQUEST_ID],
         )
         rules = await app[SITE_RULES].get(app[REDIS], settings.rules)
+        article = await app[ARTICLES].read(article_id)
         accepted = await accept(
             app[REDIS], app[WRITER], settings, article_id, submission, submitter,
-            idempotency, rules.close_after_days,
+            idempotency, article, rules.close_after_days,
         )  # fmt: skip
     except Problem as problem:
         if form is None:

@@ -64,11 +64,13 @@ async def accept(
     submission: Submission,
     submitter: Submitter,
     idempotency: Idempotency | None = None,
+    article: dict[str, str] | None = None,
     close_after_days: int | None = None,
 ) -> Accepted:
     """Store the comment and queue its moderation; answer once both have committed.
+    `article` is the article's stored record ({} or None: new to the service);
     `close_after_days` is the rules' default, for an article that sets none of its own."""
-    await ensure_open(redis, article_id, close_after_days)  # refused before any write
+    ensure_open(article_id, article or {}, close_after_days)  # refused before any write
     if submission.parent_id:
         await _check_parent(redis, article_id, submission.parent_id)
     comment_id = new_comment_id()

@@ -5,9 +5,9 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from rq import Queue
 
+from services.api.batched_reads import BatchedReads
 from services.api.feeds import Feeds
 from services.api.page_cache import PageCache
-from services.api.versions import VersionReader
 from services.core.settings import Settings
 from services.store.writer import BatchWriter
 
@@ -20,7 +20,9 @@ FEEDS = web.AppKey("feeds", Feeds)
 """The live article feeds of this process (services/api/feeds.py)."""
 PAGES = web.AppKey("pages", PageCache)
 """Published pages serialised once per article version (services/api/page_cache.py)."""
-VERSIONS = web.AppKey("versions", VersionReader)
-"""Article versions for the reads, one MGET per turn of the loop (services/api/versions.py)."""
+VERSIONS = web.AppKey("versions", BatchedReads[str])
+"""Article versions for the reads, one MGET per turn of the loop (services/api/batched_reads.py)."""
+ARTICLES = web.AppKey("articles", BatchedReads[dict[str, str]])
+"""Article records for the intake (is it closed?), read the same way."""
 TRANSITION = web.AppKey("transition", AsyncScript)
 """The compare-and-set transition script (services/store/transitions.py)."""

@@ -37,12 +37,13 @@ async def read_article(redis: Redis, article_id: str) -> tuple[Article | None, i
     return (Article.from_stored(article_id, stored) if stored else None), int(count)
 
 
-async def ensure_open(redis: Redis, article_id: str, default_days: int | None) -> None:
-    """Refuse a comment to an article whose comments are closed, before anything is written."""
-    stored = await redis.hgetall(keys.article(article_id))
+def ensure_open(article_id: str, stored: dict[str, str], default_days: int | None) -> None:
+    """Refuse a comment to an article whose comments are closed, before anything is written.
+    `stored` is its record ({}: new to the service, open with the defaults; its first comment
+    creates it)."""
     if not stored:
-        return  # new to the service: open, with the defaults (its first comment creates it)
-    article = Article.from_stored(article_id, stored)  # type: ignore[arg-type]
+        return
+    article = Article.from_stored(article_id, stored)
     if article.is_closed(default_days, datetime.now(UTC)):
         raise CommentsClosed(f"Comments on article {article_id} are closed.")
 

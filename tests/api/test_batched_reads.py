@@ -1,5 +1,5 @@
-"""Article versions read together: the requests of one turn of the event loop share one MGET,
-each still answered with its own article's version as it is after the request arrived."""
+"""Reads sent together: the requests of one turn of the event loop share one round trip, each
+still answered with its own article's value as it is after the request arrived."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from services.api.versions import VersionReader
+from services.api.batched_reads import article_records, article_versions
 from services.store import keys
 
 
@@ -27,15 +27,15 @@ async def test_concurrent_readers_share_one_read_and_get_their_own_version(
     redis.set(keys.article_version("a"), 7)
     redis.set(keys.article_version("b"), 3)
     async with AsyncRedis.from_url(redis_url, decode_responses=True) as client:
-        reader = VersionReader(client)
+        reader = article_versions(client)
         before = mgets(redis)
         asked = ["a", "b", "never-seen"] * 30
-        found = await asyncio.gather(*(reader.version(a) for a in asked))
+        found = await asyncio.gather(*(reader.read(a) for a in asked))
         assert found == ["7", "3", "0"] * 30
         assert mgets(redis) == before + 1
 
         redis.incr(keys.article_version("a"))  # a change: the next read sees it
-        assert await reader.version("a") == "8"
+        assert await reader.read("a") == "8"
 
 
 async def test_a_reader_who_hangs_up_leaves_the_others_answered(
@@ -43,9 +43,9 @@ async def test_a_reader_who_hangs_up_leaves_the_others_answered(
 ) -> None:
     redis.set(keys.article_version("a"), 5)
     async with AsyncRedis.from_url(redis_url, decode_responses=True) as client:
-        reader = VersionReader(client)
-        gone = asyncio.ensure_future(reader.version("a"))
-        stays = asyncio.ensure_future(reader.version("a"))
+        reader = article_versions(client)
+        gone = asyncio.ensure_future(reader.read("a"))
+        stays = asyncio.ensure_future(reader.read("a"))
         await asyncio.sleep(0)
         gone.cancel()
         assert await stays == "5"
@@ -54,9 +54,17 @@ async def test_a_reader_who_hangs_up_leaves_the_others_answered(
 async def test_a_redis_outage_is_every_waiting_readers_error() -> None:
     # Nothing listens there; no retries, so the error comes at once.
     closed = AsyncRedis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
-    reader = VersionReader(closed)
-    results = await asyncio.gather(*(reader.version("a") for _ in range(3)), return_exceptions=True)
+    reader = article_versions(closed)
+    results = await asyncio.gather(*(reader.read("a") for _ in range(3)), return_exceptions=True)
     assert all(isinstance(r, RedisConnectionError) for r in results)
     await closed.aclose()
     with pytest.raises(RedisConnectionError):
-        await VersionReader(closed).version("a")
+        await article_versions(closed).read("a")
+
+
+async def test_article_records_are_read_together_too(redis: Redis, redis_url: str) -> None:
+    redis.hset(keys.article("closed-one"), mapping={"status": "closed", "created_at": "x"})
+    async with AsyncRedis.from_url(redis_url, decode_responses=True) as client:
+        reader = article_records(client)
+        found = await asyncio.gather(reader.read("closed-one"), reader.read("never-seen"))
+        assert found[0]["status"] == "closed" and found[1] == {}
