@@ -182,3 +182,33 @@ async def test_a_moderator_closes_and_reopens_an_article(
     await expect(actions.first).to_have_text("article.reopen")
     await expect(actions.nth(1)).to_have_text("article.close")
     await expect(page.locator("#audit tbody tr").first).to_contain_text("article_id: a1")
+
+
+async def test_a_decision_on_a_comment_its_author_edited_meanwhile_is_refused(
+    api: Client, redis: Redis, settings: Settings, browser: Any
+) -> None:
+    from playwright.async_api import expect
+
+    links = "Sources: https://a.example/1 https://b.example/2 https://c.example/3"
+    response = await api.post("/v1/articles/a1/comments", json=valid_submission(content=links))
+    accepted = await response.json()
+    moderate_all(settings)
+    page = await sign_in(api, browser, token(redis, "moderator", "alice"))
+    item = page.locator(f"#queue > li[data-id='{accepted['id']}']")
+    await expect(item.locator(".content")).to_have_text(links)
+
+    # The author edits it while it is on the moderator's screen (not refreshed: no live
+    # updates); it is held again.
+    await page.evaluate("() => { streamAbort.abort(); }")
+    edited = f"{links} https://d.example/4"
+    answer = await api.patch(
+        f"/v1/comments/{accepted['id']}",
+        json={"content": edited},
+        headers={"Edit-Token": accepted["edit_token"]},
+    )
+    assert answer.status == 202
+    moderate_all(settings)
+    await item.get_by_role("button", name="Approve").click()
+    await expect(page.locator("#status")).to_contain_text("its author edited the comment")
+    assert await status_of(api, accepted["id"]) == "held"
+    await expect(item.locator(".content")).to_have_text(edited)

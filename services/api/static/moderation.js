@@ -138,11 +138,15 @@ function toggle(index) {
   render();
 }
 
-/** A reported comment is decided from the state the moderator saw (held once withdrawn, or
- * still published), so that one a moderator decided before can be decided again. */
+/** A decision is on the text the moderator saw (`revision`: the API refuses it if the
+ * author edited the comment since). A reported comment is decided from the state it was seen
+ * in (held once withdrawn, or still published), so that one decided before can be again. */
 function decisionBody(action, id) {
   const item = state.items.find((i) => i.id === id);
-  return reporting() && item ? { action, from: item.state } : { action };
+  if (!item) return { action };
+  const body = { action, revision: item.revision };
+  if (reporting()) body.from = item.state;
+  return body;
 }
 
 async function decideEach(action, ids) {
@@ -178,7 +182,11 @@ async function decide(action, ids) {
       say(`${action}: ${done} of ${ids.length} done`);
     }
   } catch (error) {
-    say(`${action} failed: ${error.message}`);
+    if (error.problem.type === "/problems/comment-changed") {
+      say(`Not decided: its author edited the comment since it was loaded. Reloaded: read it again.`);
+    } else {
+      say(`${action} failed: ${error.message}`);
+    }
   }
   state.items = state.items.filter((i) => !ids.includes(i.id));
   render();
