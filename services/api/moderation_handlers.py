@@ -21,7 +21,13 @@ from services.api.streams import STREAMS, relay
 from services.core.access import Role
 from services.core.comment import State, moderator_view
 from services.core.decisions import Decision, decision_transition
-from services.core.errors import FieldError, InvalidQuery, NotFound, StateConflict
+from services.core.errors import (
+    CommentChanged,
+    FieldError,
+    InvalidQuery,
+    NotFound,
+    StateConflict,
+)
 from services.core.report_policy import decision_refusal
 from services.core.schemas import schemas
 from services.store import keys
@@ -86,6 +92,11 @@ async def decide_one(request: web.Request) -> web.Response:
     """`POST /v1/moderation/comments/{id}/decision` `{"action": ..., "reason": ...}`."""
     body = await json_body(request, "moderation-decision.schema.json")
     record = await _record(request, request.match_info["comment_id"])
+    if (seen := body.get("revision")) is not None and seen != int(record.get("revision") or 0):
+        raise CommentChanged(
+            f"Its author edited this comment since you read it (revision {seen}, now "
+            f"{int(record.get('revision') or 0)}): reload it and decide on the text it has now."
+        )
     await _apply(
         request, record, Decision(body["action"]), body.get("reason", ""), body.get("from")
     )

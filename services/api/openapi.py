@@ -361,7 +361,8 @@ def _moderation_paths() -> dict[str, Any]:
                 "decide",
                 "Decide a comment: publish, reject, mark spam, take down. "
                 "Compare-and-set: of two decisions at once, one wins and the other "
-                "gets 409.",
+                "gets 409; with `revision`, a comment its author edited since gets 409 "
+                "`comment-changed`.",
                 {"200": _json("moderation-comment.schema.json", "The comment after it.")},
                 problems=(404, 409),
                 parameters=(COMMENT,),

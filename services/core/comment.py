@@ -122,6 +122,7 @@ def moderator_view(record: Mapping[str, str], history: Mapping[str, str]) -> dic
             "client_hash": record.get("client_hash") or None,
         },
         "content": mask_emails(record["content"]),
+        "revision": int(record.get("revision") or 0),
         "created_at": record["created_at"],
         "decided_at": record.get("decided_at") or None,
         "verdict": {

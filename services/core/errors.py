@@ -100,6 +100,14 @@ class StateConflict(Problem):
     slug = "state-conflict"
 
 
+class CommentChanged(StateConflict):
+    """Its author edited the comment since the moderator read it: a decision is on the text
+    the moderator saw, not on the one it has now."""
+
+    title = "Comment changed"
+    slug = "comment-changed"
+
+
 class InvalidRequest(Problem):
     status = 422
     title = "Invalid request"

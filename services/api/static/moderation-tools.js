@@ -1,5 +1,6 @@
 // The moderation page's other views: removing a published comment, bans, the rules editor
-// and the audit log. Uses api(), say() and $() from moderation.js (loaded before this one).
+// and the audit log (the view switch opens the trusted and article views too).
+// Uses api(), say() and $() from moderation.js (loaded before this one).
 // Everything from the API goes into the page with textContent, never as HTML.
 "use strict";
 
@@ -28,7 +29,13 @@ function show(view) {
     else button.removeAttribute("aria-current");
     $(`#${button.dataset.view}`).hidden = !current;
   }
-  const open = { "bans-view": loadBans, "rules-view": loadRules, "audit-view": () => loadAudit(true) };
+  const open = {
+    "bans-view": loadBans,
+    "trusted-view": loadTrusted, // moderation-trusted.js
+    "articles-view": openArticles, // moderation-articles.js
+    "rules-view": loadRules,
+    "audit-view": () => loadAudit(true),
+  };
   if (open[view]) open[view]();
 }
 
