@@ -156,10 +156,14 @@ def run_wrk(
     script: Path | None = None,
     path: str = "/v1/articles/a1/comments",
     headers: tuple[str, ...] = (),
+    timeout_s: int = 0,
 ) -> dict[str, Any]:
     """wrk on LOAD_CPU against 127.0.0.1:`port`: one thread, `connections` connections, with
-    `script` (a Lua request function) or GETs of `path` with `headers` ("Name: value")."""
+    `script` (a Lua request function) or GETs of `path` with `headers` ("Name: value"); an
+    answer slower than `timeout_s` (0: wrk's 2 s) is counted as an error."""
     options = ["-s", str(script)] if script else []
+    if timeout_s:
+        options += ["--timeout", f"{timeout_s}s"]
     for header in headers:
         options += ["-H", header]
     before = os.times()
@@ -176,6 +180,7 @@ def run_wrk(
         "p50": parse_latency(out, "50"),
         "p99": parse_latency(out, "99"),
         "requests": requests,
+        "output": out,
         "errors": int(errors[1]) if errors else 0,
         "wrk_cpu": (after.children_user + after.children_system)
         - (before.children_user + before.children_system),
